@@ -1,0 +1,12 @@
+"""Offline text embeddings and the LanceDB tables that hold them, shared by servers.
+
+    embedder = AsyncEmbedder(load_embedder(settings.embedding_model))   # "e5-small" by default
+    vectors = await embedder.passages(texts)
+    table = open_table(connect(folder), "memories", schema, embedder.embedder)   # stamped, checked
+
+Modules: `base` (interface, mismatch error), `models` (the registry), `e5` and
+`minilm` (the engines), `batching` (off the event loop), `stamp` (model id and
+dimension in each table's schema), `tables` (connections, open/create),
+`indexing` (when to build an ANN index), `search` (vector/keyword/hybrid),
+`reembed` (switch a store to another model), `background` (open after start).
+"""
