@@ -1,0 +1,73 @@
+"""Read `mcp.json` into validated entries, with errors that name file, entry and problem.
+
+entries = load_config(Path("mcp.json"), os.environ)
+# {"memory": StdioServer(command="pygent", args=["server", "memory"]), ...}
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from pygent.core.envexpand import expand
+from pygent.core.errors import ConfigError
+from pygent.registry.models import ServerEntry, is_valid_server_name, parse_entry
+
+
+def describe_validation_error(exc: ValidationError) -> str:
+    """The first problem of a validation error, as `field 'x': message`."""
+    error = exc.errors()[0]
+    location = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        return f"unknown key {location!r}"
+    if error["type"] == "missing":
+        return f"missing {location}"
+    return f"field {location!r}: {error['msg']}" if location else error["msg"]
+
+
+def parse_servers(document: Any, origin: str, environ: Mapping[str, str]) -> dict[str, ServerEntry]:
+    """Validate the `mcpServers` object of an already decoded document.
+
+    Raises:
+        ConfigError: `origin: server 'name': problem`.
+    """
+    if not isinstance(document, dict):
+        raise ConfigError(f"{origin}: the top level must be a JSON object with an 'mcpServers' key")
+    servers = document.get("mcpServers", {})
+    if not isinstance(servers, dict):
+        raise ConfigError(f"{origin}: 'mcpServers' must be an object of name -> server")
+    entries: dict[str, ServerEntry] = {}
+    for name, raw in servers.items():
+        if not is_valid_server_name(name):
+            raise ConfigError(f"{origin}: server {name!r}: invalid name (letters, digits, '-' and '_', max 63)")
+        try:
+            entries[name] = parse_entry(expand(raw, environ))
+        except ConfigError as exc:
+            raise ConfigError(f"{origin}: server {name!r}: {exc.message}") from None
+        except ValidationError as exc:
+            raise ConfigError(f"{origin}: server {name!r}: {describe_validation_error(exc)}") from None
+        except ValueError as exc:
+            raise ConfigError(f"{origin}: server {name!r}: {exc}") from None
+    return entries
+
+
+def load_config(path: Path, environ: Mapping[str, str]) -> dict[str, ServerEntry]:
+    """Load and validate an `mcp.json` file.
+
+    Raises:
+        ConfigError: the file is missing, is not JSON, or an entry is invalid.
+    """
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    return parse_servers(document, str(path), environ)
