@@ -1,0 +1,1 @@
+"""Agent types and the tool-calling runtime (built on the mesh; see DESIGN.md)."""

@@ -1,0 +1,3 @@
+from pygent.host.cli import main
+
+main()

@@ -1,0 +1,225 @@
+"""MCP request handlers that forward to the mesh through a view.
+
+Tool failures are tool errors (`isError`) with a message naming what went
+wrong; failures of other requests are JSON-RPC errors. Both eras are served:
+a 2026-07-28 backend's `InputRequiredResult` passes through to a 2026-07-28
+client and is resolved by asking a 2025-11-25 client; a 2025-11-25 backend's
+asks reach either kind of client (see `front` and `pending`).
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+import mcp_types as types
+from mcp.server.context import ServerRequestContext
+from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
+from mcp_types.version import MODERN_PROTOCOL_VERSIONS
+from pygent.core.errors import PygentError
+from pygent.host.gateway.front import DeferredFront, LegacyFront, forwardable_meta, resolve_input_requests
+from pygent.host.gateway.pending import PendingCalls
+from pygent.host.gateway.sessions import SessionTracker
+from pygent.host.gateway.views import View
+from pygent.host.mesh.backend import Backend
+from pygent.host.mesh.interactions import Interactions
+from pygent.host.mesh.namespacing import resource_uri
+
+Ctx = ServerRequestContext[Any, Any]
+R = TypeVar("R")
+MAX_INPUT_ROUNDS = 8
+RESOURCE_NOT_FOUND = -32002
+
+
+def tool_error(message: str) -> types.CallToolResult:
+    return types.CallToolResult(content=[types.TextContent(type="text", text=message)], is_error=True)
+
+
+def _rpc_error(exc: PygentError, *, not_found: int | None = None) -> MCPError:
+    code = exc.code
+    if not_found is not None and type(exc).__name__ == "NotFoundError":
+        code = not_found
+    return MCPError(code=code, message=exc.message)
+
+
+def _is_modern(version: str | None) -> bool:
+    return version in MODERN_PROTOCOL_VERSIONS
+
+
+class GatewayHandlers:
+    """The request handlers of one gateway face."""
+
+    def __init__(self, view: View, pending: PendingCalls, sessions: SessionTracker) -> None:
+        self.view = view
+        self.pending = pending
+        self.sessions = sessions
+
+    async def _forward(
+        self,
+        ctx: Ctx,
+        backend: Backend,
+        send: Callable[[Interactions, types.InputResponses | None, str | None], Awaitable[R]],
+        input_responses: types.InputResponses | None,
+        request_state: str | None,
+    ) -> R:
+        """Run one forwarded request in whichever era combination applies."""
+        if self.pending.owns(request_state):
+            result: Any = await self.pending.resume(request_state or "", input_responses, ctx)
+            return result  # type: ignore[no-any-return]
+        if _is_modern(ctx.protocol_version):
+            if _is_modern(backend.protocol_version):
+                return await send(LegacyFront(ctx), input_responses, request_state)
+            # A handshake-era backend may ask mid-call; that needs a deferred front.
+            result = await self.pending.start(DeferredFront(ctx), lambda front: send(front, None, None))
+            return result  # type: ignore[no-any-return]
+        front = LegacyFront(ctx)
+        outcome: Any = await send(front, None, None)
+        for _ in range(MAX_INPUT_ROUNDS):
+            if not isinstance(outcome, types.InputRequiredResult):
+                return outcome  # type: ignore[no-any-return]
+            responses = await resolve_input_requests(front, dict(outcome.input_requests or {}))
+            outcome = await send(front, responses, outcome.request_state)
+        raise MCPError(code=types.INTERNAL_ERROR, message="the server kept asking for input; giving up")
+
+    # ------------------------------------------------------------------ tools
+
+    async def list_tools(self, ctx: Ctx, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
+        return types.ListToolsResult(tools=self.view.list_tools())
+
+    async def call_tool(self, ctx: Ctx, params: types.CallToolRequestParams) -> Any:
+        try:
+            if self.pending.owns(params.request_state):
+                result = await self.pending.resume(params.request_state or "", params.input_responses, ctx)
+            else:
+                backend, tool = self.view.route_tool(params.name)
+                meta = forwardable_meta(ctx, self.sessions.log_level(ctx))
+                arguments = params.arguments
+
+                async def send(front: Interactions, responses: types.InputResponses | None, state: str | None) -> Any:
+                    return await backend.call_tool(
+                        tool, arguments, interactions=front, meta=meta, input_responses=responses, request_state=state
+                    )
+
+                result = await self._forward(ctx, backend, send, params.input_responses, params.request_state)
+        except PygentError as exc:
+            return tool_error(exc.message)
+        if isinstance(result, dict) and "resultType" not in result and _is_modern(ctx.protocol_version):
+            # A 2025-11-25 backend's result, going to a 2026-07-28 client that requires the field.
+            result = {**result, "resultType": "complete"}
+        return result
+
+    # -------------------------------------------------------------- resources
+
+    async def list_resources(self, ctx: Ctx, params: types.PaginatedRequestParams | None) -> types.ListResourcesResult:
+        return types.ListResourcesResult(resources=self.view.list_resources())
+
+    async def list_resource_templates(
+        self, ctx: Ctx, params: types.PaginatedRequestParams | None
+    ) -> types.ListResourceTemplatesResult:
+        return types.ListResourceTemplatesResult(resource_templates=self.view.list_resource_templates())
+
+    async def read_resource(self, ctx: Ctx, params: types.ReadResourceRequestParams) -> Any:
+        try:
+            backend, uri = self.view.route_uri(str(params.uri))
+        except PygentError as exc:
+            raise _rpc_error(exc, not_found=RESOURCE_NOT_FOUND) from None
+        meta = forwardable_meta(ctx, self.sessions.log_level(ctx))
+
+        async def send(front: Interactions, responses: types.InputResponses | None, state: str | None) -> Any:
+            result = await backend.read_resource(
+                uri, interactions=front, meta=meta, input_responses=responses, request_state=state
+            )
+            if isinstance(result, types.ReadResourceResult):
+                # Contents carry the URI the client asked for, not the backend's.
+                contents = [
+                    c.model_copy(update={"uri": str(params.uri)}) if str(c.uri) == uri else c for c in result.contents
+                ]
+                return result.model_copy(update={"contents": contents})
+            return result
+
+        try:
+            return await self._forward(ctx, backend, send, params.input_responses, params.request_state)
+        except PygentError as exc:
+            raise _rpc_error(exc) from None
+
+    async def subscribe(self, ctx: Ctx, params: types.SubscribeRequestParams) -> types.EmptyResult:
+        await self._forward_subscription(str(params.uri), subscribe=True)
+        self.sessions.subscribe(ctx, str(params.uri))
+        return types.EmptyResult()
+
+    async def unsubscribe(self, ctx: Ctx, params: types.UnsubscribeRequestParams) -> types.EmptyResult:
+        await self._forward_subscription(str(params.uri), subscribe=False)
+        self.sessions.unsubscribe(ctx, str(params.uri))
+        return types.EmptyResult()
+
+    async def _forward_subscription(self, uri: str, *, subscribe: bool) -> None:
+        """Pass a (un)subscription on to the server when it can take one.
+
+        The gateway keeps every front subscription itself (`sessions`), so a
+        server that cannot take one still gets the client subscribed: a
+        2026-07-28 server has no `resources/subscribe` (its updates travel on
+        `subscriptions/listen`), and a handshake-era server may lack the method.
+        Subscribers hear of whatever changes the server reports.
+        """
+        try:
+            backend, original = self.view.route_uri(uri)
+            if _is_modern(backend.protocol_version):
+                return
+            with warnings.catch_warnings():
+                # The SDK marks the method deprecated; handshake-era servers still serve it.
+                warnings.simplefilter("ignore", MCPDeprecationWarning)
+                await backend.subscribe(original, subscribe)
+        except PygentError as exc:
+            raise _rpc_error(exc, not_found=RESOURCE_NOT_FOUND) from None
+        except MCPError as exc:
+            if exc.code != types.METHOD_NOT_FOUND:
+                raise
+
+    async def resource_updated(self, server: str, uri: str) -> None:
+        """A backend said one of its resources changed: tell this face's subscribers."""
+        if self.view.name == server:
+            await self.sessions.resource_updated(uri)
+        elif self.view.name == "pygent":
+            await self.sessions.resource_updated(resource_uri(server, uri))
+
+    # ---------------------------------------------------------------- prompts
+
+    async def list_prompts(self, ctx: Ctx, params: types.PaginatedRequestParams | None) -> types.ListPromptsResult:
+        return types.ListPromptsResult(prompts=self.view.list_prompts())
+
+    async def get_prompt(self, ctx: Ctx, params: types.GetPromptRequestParams) -> Any:
+        try:
+            backend, name = self.view.route_prompt(params.name)
+        except PygentError as exc:
+            raise _rpc_error(exc) from None
+        meta = forwardable_meta(ctx, self.sessions.log_level(ctx))
+
+        async def send(front: Interactions, responses: types.InputResponses | None, state: str | None) -> Any:
+            return await backend.get_prompt(
+                name, params.arguments, interactions=front, meta=meta, input_responses=responses, request_state=state
+            )
+
+        try:
+            return await self._forward(ctx, backend, send, params.input_responses, params.request_state)
+        except PygentError as exc:
+            raise _rpc_error(exc) from None
+
+    # ------------------------------------------------------- misc capability
+
+    async def complete(self, ctx: Ctx, params: types.CompleteRequestParams) -> types.CompleteResult:
+        ref = params.ref
+        try:
+            if isinstance(ref, types.PromptReference):
+                backend, name = self.view.route_prompt(ref.name)
+                ref = ref.model_copy(update={"name": name})
+            else:
+                backend, uri = self.view.route_uri(ref.uri)
+                ref = ref.model_copy(update={"uri": uri})
+            return await backend.complete(params.model_copy(update={"ref": ref}))
+        except PygentError as exc:
+            raise _rpc_error(exc) from None
+
+    async def set_logging_level(self, ctx: Ctx, params: types.SetLevelRequestParams) -> types.EmptyResult:
+        self.sessions.set_log_level(ctx, params.level)
+        return types.EmptyResult()

@@ -1,0 +1,1 @@
+"""The supervised mesh: one long-lived MCP client session per registered server."""

@@ -1,0 +1,68 @@
+"""What a server offers, as it last listed it, and how it is listed.
+
+catalog = await list_catalog(client)      # every page of tools, resources, templates, prompts
+catalog.header_schemas                    # tools that mirror arguments into Mcp-Param-* headers
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+import mcp
+import mcp_types as types
+
+MAX_PAGES = 1000
+
+
+@dataclass
+class Catalog:
+    """A server's components; replaced as a whole when the server's lists change."""
+
+    tools: list[types.Tool] = field(default_factory=list)
+    resources: list[types.Resource] = field(default_factory=list)
+    templates: list[types.ResourceTemplate] = field(default_factory=list)
+    prompts: list[types.Prompt] = field(default_factory=list)
+
+    @cached_property
+    def header_schemas(self) -> dict[str, dict[str, Any]]:
+        """Input schemas of the tools that mirror arguments into `Mcp-Param-*` headers (SEP-2243)."""
+        return {
+            tool.name: dict(tool.input_schema) for tool in self.tools if "x-mcp-header" in json.dumps(tool.input_schema)
+        }
+
+
+async def list_catalog(client: mcp.Client) -> Catalog:
+    """Everything the server advertises, every page of it."""
+    caps = client.server_capabilities
+    session = client.session
+    catalog = Catalog()
+    if caps.tools is not None:
+        catalog.tools = await _paginate(lambda c: session.list_tools(params=_page(c)), "tools")
+    if caps.resources is not None:
+        catalog.resources = await _paginate(lambda c: session.list_resources(params=_page(c)), "resources")
+        catalog.templates = await _paginate(
+            lambda c: session.list_resource_templates(params=_page(c)), "resource_templates"
+        )
+    if caps.prompts is not None:
+        catalog.prompts = await _paginate(lambda c: session.list_prompts(params=_page(c)), "prompts")
+    return catalog
+
+
+def _page(cursor: str | None) -> types.PaginatedRequestParams | None:
+    return None if cursor is None else types.PaginatedRequestParams(cursor=cursor)
+
+
+async def _paginate(fetch: Callable[[str | None], Awaitable[Any]], attribute: str) -> list[Any]:
+    items: list[Any] = []
+    cursor: str | None = None
+    for _ in range(MAX_PAGES):
+        page = await fetch(cursor)
+        items.extend(getattr(page, attribute))
+        cursor = page.next_cursor
+        if not cursor:
+            break
+    return items

@@ -1,0 +1,137 @@
+"""Everything the host runs, assembled from settings: store, registry, mesh, gateway faces.
+
+    async with HostRuntime.open(settings) as runtime:
+        await runtime.mesh.wait_settled(10)
+        runtime.aggregate          # the /mcp, /sse and stdio face
+        await runtime.server_face("memory")   # the /servers/memory/mcp face
+
+Shared by `pygent serve` (HTTP), `pygent mcp` (stdio) and CLI commands that run
+a mesh in-process.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Mapping
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import anyio
+import anyio.abc
+from pygent.core.db import open_engine
+from pygent.core.errors import NotFoundError
+from pygent.core.settings import Settings
+from pygent.host.gateway.pending import PendingCalls
+from pygent.host.gateway.server import GatewayFace
+from pygent.host.gateway.views import AggregateView, ServerView
+from pygent.host.mesh.backend import SupervisorPolicy
+from pygent.host.mesh.mesh import Mesh
+from pygent.host.meshconfig import resolve_config
+from pygent.registry.loader import load_config
+from pygent.registry.registry import Registry
+from pygent.registry.store import RegistryStore
+
+
+def policy_from(settings: Settings) -> SupervisorPolicy:
+    return SupervisorPolicy(
+        connect_timeout=settings.connect_timeout,
+        call_timeout=settings.call_timeout,
+        initial_delay=settings.restart_initial_delay,
+        max_delay=settings.restart_max_delay,
+        max_attempts=settings.restart_max_attempts,
+        stable_after=settings.restart_stable_after,
+        health_interval=settings.health_interval,
+        health_timeout=settings.health_timeout,
+    )
+
+
+async def open_registry(settings: Settings, environ: Mapping[str, str]) -> tuple[Registry, Path | None]:
+    """Load mcp.json (or the built-in default) and the runtime registrations.
+
+    Raises:
+        ConfigError: the config file is invalid.
+    """
+    path, document = resolve_config(settings.config)
+    if document is not None:
+        entries = document
+    else:
+        assert path is not None
+        entries = load_config(path, environ)
+    store = RegistryStore(open_engine(settings.database_url, settings.data.state_db))
+    await store.create()
+    registry = Registry(entries, store, source=str(path) if path else "built-in mcp.json")
+    await registry.load()
+    return registry, path
+
+
+@dataclass
+class HostRuntime:
+    settings: Settings
+    registry: Registry
+    mesh: Mesh
+    pending: PendingCalls
+    aggregate: GatewayFace
+    group: anyio.abc.TaskGroup
+    config_path: Path | None
+    _faces: dict[str, GatewayFace] = field(default_factory=dict)
+    _faces_lock: anyio.Lock = field(default_factory=anyio.Lock)
+
+    @classmethod
+    @asynccontextmanager
+    async def open(
+        cls, settings: Settings, environ: Mapping[str, str] | None = None, *, http: bool = True
+    ) -> AsyncIterator[HostRuntime]:
+        env = dict(os.environ if environ is None else environ)
+        registry, path = await open_registry(settings, env)
+        async with AsyncExitStack() as stack:
+            group = await stack.enter_async_context(anyio.create_task_group())
+            mesh = await stack.enter_async_context(Mesh(registry, policy_from(settings), env))
+            pending = PendingCalls()
+            pending.attach(group)
+            aggregate = GatewayFace(AggregateView(mesh), pending, max_body_bytes=settings.max_body_bytes)
+            if http:
+                await stack.enter_async_context(aggregate.running())
+            runtime = cls(settings, registry, mesh, pending, aggregate, group, path)
+            mesh.add_listener(runtime._mesh_changed)
+            mesh.add_resource_listener(runtime._resource_updated)
+            try:
+                yield runtime
+            finally:
+                group.cancel_scope.cancel()
+
+    async def _mesh_changed(self) -> None:
+        for face in [self.aggregate, *self._faces.values()]:
+            await face.notify_changed()
+
+    async def _resource_updated(self, server: str, uri: str) -> None:
+        for face in [self.aggregate, *self._faces.values()]:
+            await face.handlers.resource_updated(server, uri)
+
+    async def server_face(self, name: str) -> GatewayFace:
+        """The pass-through face of one server, started on first use.
+
+        Raises:
+            NotFoundError: no such server is registered.
+        """
+        if name not in self.registry:
+            raise NotFoundError(f"unknown server {name!r}")
+        face = self._faces.get(name)
+        if face is None:
+            async with self._faces_lock:
+                face = self._faces.get(name)
+                if face is None:
+                    face = GatewayFace(
+                        ServerView(self.mesh, name),
+                        self.pending,
+                        instructions=None,
+                        max_body_bytes=self.settings.max_body_bytes,
+                    )
+                    await self.group.start(self._run_face, face)
+                    self._faces[name] = face
+        return face
+
+    async def _run_face(self, face: GatewayFace, *, task_status: anyio.abc.TaskStatus[None]) -> None:
+        async with face.running():
+            task_status.started()
+            await anyio.sleep_forever()

@@ -1,0 +1,31 @@
+"""The aggregated gateway, driven by real MCP clients over real HTTP to real stdio children."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastmcp import Client
+from fastmcp.exceptions import ToolError
+
+from tests.fixtures.host import running_host, toy_entry
+
+pytestmark = pytest.mark.anyio
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_both_eras_list_and_call_namespaced_tools(tmp_path: Path, mode: str) -> None:
+    async with running_host(tmp_path, {"toy": toy_entry()}) as host:
+        async with Client(host.url + "/mcp", mode=mode) as client:
+            assert client.protocol_version == ("2026-07-28" if mode == "auto" else "2025-11-25")
+            names = {tool.name for tool in await client.list_tools()}
+            assert {"toy_echo", "toy_add", "toy_sleep_ms"} <= names
+            result = await client.call_tool("toy_add", {"a": 2, "b": 40})
+            assert result.data == 42
+
+
+async def test_unknown_tool_is_a_tool_error_naming_it(tmp_path: Path) -> None:
+    async with running_host(tmp_path, {"toy": toy_entry()}) as host:
+        async with Client(host.url + "/mcp") as client:
+            with pytest.raises(ToolError, match="toy_nope"):
+                await client.call_tool("toy_nope", {})
