@@ -1,0 +1,33 @@
+"""Filesystem settings from the environment and overrides."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from pygent.core.errors import ConfigError
+from pygent.servers.filesystem.settings import FilesystemSettings
+
+
+def test_roots_from_the_environment_as_a_path_list_or_json(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYGENT_FILESYSTEM_ROOTS", os.pathsep.join(["/a", "/b c"]))
+    assert FilesystemSettings.load().roots == [Path("/a"), Path("/b c")]
+    monkeypatch.setenv("PYGENT_FILESYSTEM_ROOTS", '["/x:y", "/z"]')
+    assert FilesystemSettings.load().roots == [Path("/x:y"), Path("/z")]
+
+
+def test_overrides_beat_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYGENT_FILESYSTEM_ROOTS", "/env")
+    assert FilesystemSettings.load({"roots": ["/cli"]}).roots == [Path("/cli")]
+
+
+def test_invalid_values_name_the_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("PYGENT_FILESYSTEM_CLIENT_ROOTS", "sometimes")
+    with pytest.raises(ConfigError, match="PYGENT_FILESYSTEM_CLIENT_ROOTS"):
+        FilesystemSettings.load()
+
+
+def test_the_default_root_is_a_workspace_in_the_server_state_dir(clean_environ: Path) -> None:
+    root = FilesystemSettings.load().default_root
+    assert root == clean_environ / "servers" / "filesystem" / "workspace" and root.is_dir()
