@@ -1,0 +1,1 @@
+"""One module per database family, each a `Backend` (see `base.py`)."""
