@@ -1,0 +1,63 @@
+"""The RAG server as a real child process: start-up time, restarts, the gateway, model mismatches."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from fastmcp import Client
+from fastmcp.exceptions import ToolError
+from pygent.host.meshconfig import default_document
+
+from tests.fixtures.host import running_host
+from tests.fixtures.startup import assert_quick_start
+from tests.servers.rag.conftest import data, stdio_rag
+
+pytestmark = [pytest.mark.anyio, pytest.mark.slow]
+
+
+def test_importing_the_server_leaves_lancedb_for_the_background_thread() -> None:
+    code = "import sys, pygent.servers.rag.server; sys.exit('lancedb' in sys.modules)"
+    assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
+
+
+async def test_a_fresh_process_lists_its_tools_within_two_seconds(tmp_path: Path) -> None:
+    names = await assert_quick_start(["-m", "pygent.servers.rag"], {"PYGENT_HOME": str(tmp_path / "home")})
+    assert {"ingest_path", "search", "answer", "create_collection"} <= names
+
+
+async def test_documents_survive_a_restart_and_another_model_is_refused(tmp_path: Path, corpus: Path) -> None:
+    home = tmp_path / "home"
+    async with stdio_rag(home) as client:
+        await client.call_tool("create_collection", {"name": "docs"})
+        await client.call_tool("ingest_path", {"path": str(corpus / "handbook.md"), "collection": "docs"})
+    async with stdio_rag(home) as client:
+        hits = data(await client.call_tool("search", {"query": "snapshot retention", "collection": "docs"}))["hits"]
+        assert "35 days" in hits[0]["text"]
+    async with stdio_rag(home, PYGENT_RAG_EMBEDDING_MODEL="e5-small-enpt") as client:
+        with pytest.raises(ToolError, match=r"embedded with e5-small \(384-d\).*configured for e5-small-enpt"):
+            await client.call_tool("ingest_path", {"path": str(corpus / "travel.txt"), "collection": "docs"})
+        with pytest.raises(ToolError, match="configured for e5-small-enpt"):
+            await client.call_tool("search", {"query": "travel", "collection": "docs"})
+    async with stdio_rag(home) as client:
+        stats = data(await client.call_tool("collection_stats", {"name": "docs"}))
+        assert stats["documents"] == 1  # nothing was half-written by the refused server
+
+
+async def test_rag_tools_through_the_gateway(tmp_path: Path, clean_environ: Path, corpus: Path) -> None:
+    assert {"memory", "rag"} <= set(default_document()["mcpServers"])  # both are in the default mesh
+    entry = {
+        "command": sys.executable,
+        "args": ["-m", "pygent.servers.rag"],
+        "env": {"PYGENT_HOME": str(clean_environ)},
+    }
+    async with running_host(tmp_path, {"rag": entry}) as host:
+        async with Client(host.url + "/mcp") as client:
+            names = {tool.name for tool in await client.list_tools()}
+            assert {"rag_ingest_path", "rag_search", "rag_answer", "rag_collection_stats"} <= names
+            await client.call_tool("rag_create_collection", {"name": "docs"})
+            await client.call_tool("rag_ingest_path", {"path": str(corpus / "travel.txt"), "collection": "docs"})
+            hits = data(await client.call_tool("rag_search", {"query": "hotel budget", "collection": "docs"}))
+            assert "180 euros" in hits["hits"][0]["text"]
