@@ -108,13 +108,13 @@ def list_names(sandbox: Sandbox, path: str) -> Names:
     names = Names("", [], [], [], [])
     with sandbox.open_directory(path) as directory:
         with os.scandir(directory.dir_fd) as scan:
-            for item in scan:
-                if item.is_symlink():
-                    names.symlinks.append(item.name)
+            for item in scan:  # most entries are files: ask that first
+                if item.is_file(follow_symlinks=False):
+                    names.files.append(item.name)
                 elif item.is_dir(follow_symlinks=False):
                     names.directories.append(item.name)
-                elif item.is_file(follow_symlinks=False):
-                    names.files.append(item.name)
+                elif item.is_symlink():
+                    names.symlinks.append(item.name)
                 else:
                     names.other.append(item.name)
         names.path = directory.path

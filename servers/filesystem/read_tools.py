@@ -34,7 +34,9 @@ Lines = Annotated[int | None, Field(ge=1, description="If provided, returns only
 
 def register(mcp: FastMCP[Any], fs: Filesystem) -> None:
     async def read_text(ctx: Context, path: str, tail: int | None, head: int | None) -> ToolResult:
-        result = await fs.run(ctx, reading.read_text, path, head=head, tail=tail, max_bytes=fs.settings.max_read_bytes)
+        result = await fs.run_inline(
+            ctx, reading.read_text, path, head=head, tail=tail, max_bytes=fs.settings.max_read_bytes
+        )
         blocks: list[str] = [result.content]
         if result.truncated:
             blocks.append(
@@ -107,7 +109,7 @@ def register(mcp: FastMCP[Any], fs: Filesystem) -> None:
     async def list_directory(ctx: Context, path: PathArg) -> ToolResult:
         """List the files and directories in a path, marked [FILE] or [DIR]. Only works within
         allowed directories."""
-        names = await fs.run(ctx, listing.list_names, path)
+        names = await fs.run_inline(ctx, listing.list_names, path)
         marked = [(name, "[DIR]") for name in names.directories]
         marked += [(name, "[FILE]") for group in (names.files, names.symlinks, names.other) for name in group]
         marked.sort()
@@ -121,7 +123,7 @@ def register(mcp: FastMCP[Any], fs: Filesystem) -> None:
     ) -> ToolResult:
         """List the files and directories in a path with their sizes, marked [FILE] or [DIR],
         followed by totals. Only works within allowed directories."""
-        result = await fs.run(ctx, listing.list_directory, path, sizes=True, sort_by=sortBy)
+        result = await fs.run_inline(ctx, listing.list_directory, path, sizes=True, sort_by=sortBy)
         lines = [
             f"{'[DIR]' if e.type == 'directory' else '[FILE]'} {e.name.ljust(30)} "
             f"{'' if e.type == 'directory' else format_size(e.size or 0).rjust(10)}"
@@ -158,7 +160,7 @@ def register(mcp: FastMCP[Any], fs: Filesystem) -> None:
     async def get_file_info(ctx: Context, path: PathArg) -> ToolResult:
         """Metadata of a file or directory: size, creation, modification and access times,
         type and permissions. Only works within allowed directories."""
-        info = await fs.run(ctx, listing.file_info, path)
+        info = await fs.run_inline(ctx, listing.file_info, path)
         shown = {
             "size": info.size,
             "created": info.created or "unknown",

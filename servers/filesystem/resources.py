@@ -15,7 +15,7 @@ def register(mcp: FastMCP[Any], fs: Filesystem) -> None:
     async def file_resource(path: str, ctx: Context) -> str | bytes:
         """Text files as text; binary files as bytes (blob)."""
         try:
-            text = await fs.run(ctx, reading.read_text, "/" + path, max_bytes=fs.settings.max_read_bytes)
+            text = await fs.run_inline(ctx, reading.read_text, "/" + path, max_bytes=fs.settings.max_read_bytes)
         except reading.BinaryFileError:
             media = await fs.run(ctx, reading.read_media, "/" + path, max_bytes=fs.settings.max_media_bytes)
             return base64.b64decode(media.data)

@@ -38,7 +38,7 @@ def register(mcp: FastMCP[Any], fs: Filesystem) -> None:
     ) -> ToolResult:
         """Create a new file or completely overwrite an existing one (atomically). The parent
         directory must exist. Only works within allowed directories."""
-        result = await fs.run(ctx, writing.write_file, path, content)
+        result = await fs.run_inline(ctx, writing.write_file, path, content)
         return respond(result, f"Successfully wrote to {result.path}")
 
     @mcp.tool(
@@ -68,7 +68,7 @@ def register(mcp: FastMCP[Any], fs: Filesystem) -> None:
     async def create_directory(ctx: Context, path: PathArg) -> ToolResult:
         """Create a directory, with any missing parents; an existing directory is left as it is.
         Only works within allowed directories."""
-        result = await fs.run(ctx, writing.create_directory, path)
+        result = await fs.run_inline(ctx, writing.create_directory, path)
         return respond(result, f"Successfully created directory {result.path}")
 
     @mcp.tool(
