@@ -14,7 +14,6 @@ never a traceback.
 from __future__ import annotations
 
 import argparse
-import ipaddress
 import logging
 import sys
 from collections.abc import Callable, Sequence
@@ -29,6 +28,7 @@ from fastmcp.server.middleware.middleware import CallNext
 from mcp.server.stdio import stdio_server
 from pygent.core.errors import ConfigError, PygentError
 from pygent.core.logs import configure_logging
+from pygent.core.network import is_loopback
 from pygent.core.stdio import claimed_stdio
 
 log = logging.getLogger("pygent.core.server_kit")
@@ -88,15 +88,6 @@ def create_server(name: str, *, instructions: str | None = None, **kwargs: Any) 
     return server
 
 
-def _is_loopback(host: str) -> bool:
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
-
-
 def standalone_parser(name: str) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog=f"pygent server {name}", description=f"Run the {name} MCP server alone.")
     parser.add_argument("--transport", choices=["stdio", "http", "sse"], default="stdio")
@@ -121,7 +112,7 @@ def serve_standalone(
     parser = parser or standalone_parser(name)
     args = parser.parse_args(argv)
     configure_logging(args.log_level)
-    if args.transport != "stdio" and not _is_loopback(args.host):
+    if args.transport != "stdio" and not is_loopback(args.host):
         _fail(
             f"{name}: refusing to listen on {args.host}; standalone servers serve loopback only "
             "(use `pygent serve` with tokens to expose the mesh)"

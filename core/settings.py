@@ -112,7 +112,7 @@ def _describe(exc: ValidationError, cls: type[BaseSettings]) -> str:
     return "invalid setting " + "; ".join(problems)
 
 
-def _split_list(value: Any) -> Any:
+def split_list(value: Any) -> Any:
     """Accept `a,b,c` from an environment variable as well as a JSON/TOML list."""
     if isinstance(value, str):
         text = value.strip()
@@ -162,7 +162,7 @@ class Settings(_LayeredSettings):
     openai_api_key: str | None = None
     llm_timeout: float = Field(default=120.0, gt=0)
 
-    _split = field_validator("tokens", "allowed_hosts", "allowed_origins", mode="before")(_split_list)
+    _split = field_validator("tokens", "allowed_hosts", "allowed_origins", mode="before")(split_list)
 
     @field_validator("log_level", mode="before")
     @classmethod

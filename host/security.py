@@ -16,7 +16,6 @@ The host refuses to listen beyond loopback without tokens (`check_bind`).
 from __future__ import annotations
 
 import hmac
-import ipaddress
 import json
 import time
 from collections.abc import Iterable
@@ -25,20 +24,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pygent.core.errors import ConfigError
+from pygent.core.network import is_loopback
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1", "[::1]"})
 OPEN_PATHS = frozenset({"/healthz"})
-
-
-def is_loopback(host: str) -> bool:
-    host = host.strip("[]")
-    if host == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host).is_loopback
-    except ValueError:
-        return False
 
 
 def check_bind(host: str, tokens: Iterable[str]) -> None:

@@ -21,9 +21,10 @@ import anyio
 import httpx2
 from pygent.core.errors import ConfigError, InvalidArgumentError, NotFoundError, PygentError, UnavailableError
 from pygent.core.logs import configure_logging
+from pygent.core.network import is_loopback
 from pygent.core.settings import Settings
 from pygent.host.runtime import HostRuntime, open_registry
-from pygent.host.security import check_bind, is_loopback
+from pygent.host.security import check_bind
 from pygent.registry.formats import export_document, import_document
 from pygent.registry.models import ServerEntry, dump_entry, parse_entry
 from pygent.registry.registry import Registry
@@ -131,7 +132,7 @@ def _offline(settings: Settings) -> Iterator[Callable[[Callable[[Registry], Any]
 
     def run(operation: Callable[[Registry], Any]) -> Any:
         async def go() -> Any:
-            registry, _ = await open_registry(settings, os.environ)
+            registry = await open_registry(settings, os.environ)
             result = operation(registry)
             if hasattr(result, "__await__"):
                 result = await result

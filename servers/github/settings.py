@@ -8,24 +8,15 @@ secret: its repr is masked, and it is only ever sent to `api_url`.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
-from pygent.core.settings import ServerSettings
+from pygent.core.settings import ServerSettings, split_list
 
 Toolset = Literal["context", "repos", "issues", "pull_requests", "git"]
 ALL_TOOLSETS: tuple[Toolset, ...] = ("context", "repos", "issues", "pull_requests", "git")
-
-
-def _split(value: Any) -> Any:
-    """`a,b` from an environment variable, or a JSON list, or a TOML list."""
-    if isinstance(value, str):
-        text = value.strip()
-        return json.loads(text) if text.startswith("[") else [item.strip() for item in text.split(",") if item.strip()]
-    return value
 
 
 class GitHubSettings(ServerSettings):
@@ -63,7 +54,7 @@ class GitHubSettings(ServerSettings):
     git_timeout: float = Field(default=30.0, gt=0, description="seconds per local git command")
     max_output_chars: int = Field(default=100_000, ge=1_000, description="cap on diffs and file contents returned")
 
-    _split_lists = field_validator("toolsets", "git_roots", mode="before")(_split)
+    _split_lists = field_validator("toolsets", "git_roots", mode="before")(split_list)
 
     @field_validator("api_url", mode="after")
     @classmethod

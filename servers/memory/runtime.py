@@ -41,11 +41,7 @@ class Stores:
 class MemoryRuntime:
     def __init__(self, settings: MemorySettings) -> None:
         self.settings = settings
-        self._opening = Opening(self._open, what="memory store")
-
-    @property
-    def opening(self) -> Opening[Stores]:
-        return self._opening
+        self.opening = Opening(self._open, what="memory store")
 
     def _open(self) -> Stores:
         # Imported here, in the opening thread: these modules import lancedb (1.2-1.8 s),
@@ -74,4 +70,4 @@ class MemoryRuntime:
         Raises:
             PygentError: the store could not be opened (the message says why).
         """
-        return await self._opening.get()
+        return await self.opening.get()

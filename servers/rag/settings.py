@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Annotated, Any, ClassVar
+from typing import Annotated, ClassVar
 
 from pydantic import Field, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
-from pygent.core.settings import ServerSettings
-
-
-def _split(value: Any) -> Any:
-    """`a,b` or a JSON list, from an environment variable; lists from TOML pass through."""
-    if isinstance(value, str):
-        text = value.strip()
-        if text.startswith("["):
-            return json.loads(text)
-        return [item.strip() for item in text.split(",") if item.strip()]
-    return value
+from pygent.core.settings import ServerSettings, split_list
 
 
 class RagSettings(ServerSettings):
@@ -47,7 +36,7 @@ class RagSettings(ServerSettings):
     index_flat_below: int = Field(default=20_000, ge=1, description="chunks per collection below which search is exact")
     max_k: int = Field(default=50, ge=1, description="most chunks one search returns")
 
-    _split_roots = field_validator("allowed_roots", mode="before")(_split)
+    _split_roots = field_validator("allowed_roots", mode="before")(split_list)
 
     @property
     def lance_dir(self) -> Path:

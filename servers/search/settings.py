@@ -10,13 +10,12 @@ tools explain which settings to set and `local_search` still works offline.
 from __future__ import annotations
 
 import ipaddress
-import json
 from pathlib import Path
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
-from pygent.core.settings import ServerSettings
+from pygent.core.settings import ServerSettings, split_list
 
 AcademicProvider = Literal["arxiv", "semantic_scholar"]
 TEXT_EXTENSIONS = (
@@ -60,14 +59,6 @@ TEXT_EXTENSIONS = (
     ".r",
     ".jl",
 )
-
-
-def _split(value: Any) -> Any:
-    """`a,b` from an environment variable, or a JSON list, or a TOML list."""
-    if isinstance(value, str):
-        text = value.strip()
-        return json.loads(text) if text.startswith("[") else [item.strip() for item in text.split(",") if item.strip()]
-    return value
 
 
 class SearchSettings(ServerSettings):
@@ -115,7 +106,7 @@ class SearchSettings(ServerSettings):
     index_extensions: Annotated[list[str], NoDecode] = Field(default_factory=lambda: list(TEXT_EXTENSIONS))
 
     _split_lists = field_validator("academic", "fetch_allow_networks", "roots", "index_extensions", mode="before")(
-        _split
+        split_list
     )
 
     @field_validator("fetch_allow_networks", mode="after")
