@@ -38,14 +38,6 @@ class DataDir:
         return self.home / "state.db"
 
     @property
-    def lance(self) -> Path:
-        return self._folder(self.home / "lance")
-
-    @property
-    def files(self) -> Path:
-        return self._folder(self.home / "files")
-
-    @property
     def logs(self) -> Path:
         return self._folder(self.home / "logs")
 

@@ -8,7 +8,6 @@ otherwise the default mesh: every capability server installed under
 
 from __future__ import annotations
 
-import json
 import pkgutil
 from pathlib import Path
 from typing import Any
@@ -29,13 +28,6 @@ def capability_servers() -> list[str]:
 def default_document() -> dict[str, Any]:
     """The default mesh as an `mcp.json` document (also a valid Claude Desktop config)."""
     return {"mcpServers": {name: {"command": "pygent", "args": ["server", name]} for name in capability_servers()}}
-
-
-def default_text() -> str:
-    """The default document as written to the repository's `mcp.json`: one line per server."""
-    servers = default_document()["mcpServers"]
-    lines = [f"    {json.dumps(name)}: {json.dumps(entry)}" for name, entry in servers.items()]
-    return '{\n  "mcpServers": {\n' + ",\n".join(lines) + "\n  }\n}\n"
 
 
 def resolve_config(configured: Path | None) -> tuple[Path | None, dict[str, ServerEntry] | None]:

@@ -15,7 +15,6 @@ import os
 from collections.abc import AsyncIterator, Mapping
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import anyio
 import anyio.abc
@@ -46,7 +45,7 @@ def policy_from(settings: Settings) -> SupervisorPolicy:
     )
 
 
-async def open_registry(settings: Settings, environ: Mapping[str, str]) -> tuple[Registry, Path | None]:
+async def open_registry(settings: Settings, environ: Mapping[str, str]) -> Registry:
     """Load mcp.json (or the built-in default) and the runtime registrations.
 
     Raises:
@@ -62,7 +61,7 @@ async def open_registry(settings: Settings, environ: Mapping[str, str]) -> tuple
     await store.create()
     registry = Registry(entries, store, source=str(path) if path else "built-in mcp.json")
     await registry.load()
-    return registry, path
+    return registry
 
 
 @dataclass
@@ -73,7 +72,6 @@ class HostRuntime:
     pending: PendingCalls
     aggregate: GatewayFace
     group: anyio.abc.TaskGroup
-    config_path: Path | None
     _faces: dict[str, GatewayFace] = field(default_factory=dict)
     _faces_lock: anyio.Lock = field(default_factory=anyio.Lock)
 
@@ -83,7 +81,7 @@ class HostRuntime:
         cls, settings: Settings, environ: Mapping[str, str] | None = None, *, http: bool = True
     ) -> AsyncIterator[HostRuntime]:
         env = dict(os.environ if environ is None else environ)
-        registry, path = await open_registry(settings, env)
+        registry = await open_registry(settings, env)
         async with AsyncExitStack() as stack:
             group = await stack.enter_async_context(anyio.create_task_group())
             mesh = await stack.enter_async_context(Mesh(registry, policy_from(settings), env))
@@ -92,7 +90,7 @@ class HostRuntime:
             aggregate = GatewayFace(AggregateView(mesh), pending, max_body_bytes=settings.max_body_bytes)
             if http:
                 await stack.enter_async_context(aggregate.running())
-            runtime = cls(settings, registry, mesh, pending, aggregate, group, path)
+            runtime = cls(settings, registry, mesh, pending, aggregate, group)
             mesh.add_listener(runtime._mesh_changed)
             mesh.add_resource_listener(runtime._resource_updated)
             try:

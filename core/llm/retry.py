@@ -51,9 +51,6 @@ class RetryPolicy:
         return base * random.uniform(0.5, 1.0)
 
 
-NO_RETRY = RetryPolicy(attempts=1)
-
-
 async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy) -> T:
     """Await `call()`, retrying `TransientError`s under `policy`.
 

@@ -1,16 +1,14 @@
 """Token usage, recorded per call by every provider.
 
-    provider.meter.calls[-1]      # CallRecord(model=..., prompt_tokens=..., seconds=...)
     provider.meter.total          # Usage summed over every call
+    provider.meter.count          # how many calls
 
-Each call is also logged at DEBUG on `pygent.core.llm`. The meter keeps the
-most recent calls only, so a long-running agent does not grow without bound.
+Each call is also logged at DEBUG on `pygent.core.llm`.
 """
 
 from __future__ import annotations
 
 import logging
-from collections import deque
 from dataclasses import dataclass, field
 
 from pygent.core.llm.base import Usage
@@ -18,26 +16,12 @@ from pygent.core.llm.base import Usage
 log = logging.getLogger("pygent.core.llm")
 
 
-@dataclass(frozen=True)
-class CallRecord:
-    provider: str
-    model: str
-    prompt_tokens: int
-    completion_tokens: int
-    seconds: float
-
-
 @dataclass
 class UsageMeter:
-    """Totals and recent calls of one provider instance."""
+    """Totals of one provider instance."""
 
-    keep: int = 256
     count: int = 0
     total: Usage = field(default_factory=Usage)
-    calls: deque[CallRecord] = field(init=False)
-
-    def __post_init__(self) -> None:
-        self.calls = deque(maxlen=self.keep)
 
     def record(self, provider: str, model: str, usage: Usage, seconds: float) -> None:
         self.count += 1
@@ -45,7 +29,6 @@ class UsageMeter:
             prompt_tokens=self.total.prompt_tokens + usage.prompt_tokens,
             completion_tokens=self.total.completion_tokens + usage.completion_tokens,
         )
-        self.calls.append(CallRecord(provider, model, usage.prompt_tokens, usage.completion_tokens, seconds))
         log.debug(
             "model call",
             extra={

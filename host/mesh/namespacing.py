@@ -16,11 +16,6 @@ def tool_name(server: str, name: str) -> str:
     return f"{server}_{name}"
 
 
-def original_name(server: str, namespaced: str) -> str | None:
-    prefix = f"{server}_"
-    return namespaced[len(prefix) :] if namespaced.startswith(prefix) else None
-
-
 def resource_uri(server: str, uri: str) -> str:
     match = _URI.match(uri)
     return f"{match.group(1)}{server}/{match.group(2)}" if match else uri
