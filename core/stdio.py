@@ -31,7 +31,9 @@ class PipeLines:
 
     def __init__(self, fd: int) -> None:
         self._fd = fd
-        self._buffer = b""
+        # A bytearray, split only once a newline arrives: a long message read in
+        # 64 KB chunks would otherwise be copied and re-scanned for every chunk.
+        self._buffer = bytearray()
         self._lines: list[bytes] = []
         self._eof = False
 
@@ -42,7 +44,7 @@ class PipeLines:
         while not self._lines:
             if self._eof:
                 if self._buffer:
-                    line, self._buffer = self._buffer, b""
+                    line, self._buffer = self._buffer, bytearray()
                     return line.decode("utf-8", "replace")
                 raise StopAsyncIteration
             try:
@@ -53,8 +55,12 @@ class PipeLines:
             if not chunk:
                 self._eof = True
                 continue
-            *complete, self._buffer = (self._buffer + chunk).split(b"\n")
-            self._lines = [line + b"\n" for line in complete]
+            self._buffer += chunk
+            if b"\n" not in chunk:
+                continue
+            *complete, rest = self._buffer.split(b"\n")
+            self._buffer = bytearray(rest)
+            self._lines = [bytes(line) + b"\n" for line in complete]
         return self._lines.pop(0).decode("utf-8", "replace")
 
 

@@ -62,6 +62,7 @@ _READ_RESULT: TypeAdapter[types.ReadResourceResult | types.InputRequiredResult] 
 _PROMPT_RESULT: TypeAdapter[types.GetPromptResult | types.InputRequiredResult] = TypeAdapter(
     types.GetPromptResult | types.InputRequiredResult
 )
+_COMPLETE_RESULT: TypeAdapter[types.CompleteResult] = TypeAdapter(types.CompleteResult)
 T = TypeVar("T")
 
 
@@ -111,7 +112,6 @@ class Backend:
         self.status = Status.STARTING
         self.restarts = 0
         self.last_error: str | None = None
-        self.started_at: float | None = None
         self.catalog = Catalog()
         self.protocol_version: str | None = None
         self._client: mcp.Client | None = None
@@ -189,7 +189,6 @@ class Backend:
                     client = await self._connect(stack)
                     startup.deadline = math.inf
                     self._client = client
-                    self.started_at = time.time()
                     self.last_error = None
                     await self._set_status(Status.READY)
                     log.info("server ready", extra={"server": self.name, "tools": len(self.catalog.tools)})
@@ -397,9 +396,7 @@ class Backend:
         )
 
     async def complete(self, params: types.CompleteRequestParams) -> types.CompleteResult:
-        return await self._request(
-            types.CompleteRequest(params=params), TypeAdapter(types.CompleteResult), "completion", None, None
-        )
+        return await self._request(types.CompleteRequest(params=params), _COMPLETE_RESULT, "completion", None, None)
 
     async def subscribe(self, uri: str, subscribe: bool) -> None:
         """Count the front subscriptions to one of this server's resources.

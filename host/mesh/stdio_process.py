@@ -133,12 +133,16 @@ class StdioProcess:
 
     async def _pump_stdout(self, sink: MemoryObjectSendStream[SessionMessage | Exception]) -> None:
         assert self._process is not None and self._process.stdout is not None
-        buffer = b""
+        buffer = bytearray()  # split only once a newline arrives: long messages come in many chunks
         async with sink:
             with suppress(anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError, OSError):
                 while True:
-                    buffer += await self._process.stdout.receive(_READ_CHUNK)
-                    *lines, buffer = buffer.split(b"\n")
+                    chunk = await self._process.stdout.receive(_READ_CHUNK)
+                    buffer += chunk
+                    if b"\n" not in chunk:
+                        continue
+                    *lines, rest = buffer.split(b"\n")
+                    buffer = bytearray(rest)
                     for line in lines:
                         if line.strip():
                             await sink.send(_parse_line(line))
@@ -161,11 +165,15 @@ class StdioProcess:
 
     async def _pump_stderr(self) -> None:
         assert self._process is not None and self._process.stderr is not None
-        buffer = b""
+        buffer = bytearray()
         with suppress(anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError, OSError):
             while True:
-                buffer += await self._process.stderr.receive(_READ_CHUNK)
-                *lines, buffer = buffer.split(b"\n")
+                chunk = await self._process.stderr.receive(_READ_CHUNK)
+                buffer += chunk
+                if b"\n" not in chunk:
+                    continue
+                *lines, rest = buffer.split(b"\n")
+                buffer = bytearray(rest)
                 for line in lines:
                     self._stderr.append(line.decode("utf-8", "replace").rstrip())
         if buffer:
@@ -218,7 +226,7 @@ async def _wait_exit(process: anyio.abc.Process, timeout: float) -> bool:
     return process.returncode is not None
 
 
-def _parse_line(line: bytes) -> SessionMessage | Exception:
+def _parse_line(line: bytes | bytearray) -> SessionMessage | Exception:
     try:
         return SessionMessage(mcp_types.jsonrpc_message_adapter.validate_json(line, by_name=False))
     except ValueError as exc:
