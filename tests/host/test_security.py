@@ -19,6 +19,12 @@ pytestmark = pytest.mark.anyio
 
 MCP_HEADERS = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
 LIST = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {}}
+INITIALIZE = {
+    "jsonrpc": "2.0",
+    "id": 1,
+    "method": "initialize",
+    "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "ui", "version": "1"}},
+}
 
 
 def test_a_non_loopback_bind_without_tokens_is_refused(tmp_path: Path) -> None:
@@ -61,8 +67,8 @@ async def test_forged_host_gets_421_and_foreign_origin_403(tmp_path: Path) -> No
                 assert forged.status_code == 421
                 foreign = await http.post(path, json=LIST, headers={**MCP_HEADERS, "Origin": "http://evil.example"})
                 assert foreign.status_code == 403
-            local = await http.post("/mcp", json=LIST, headers={**MCP_HEADERS, "Origin": "http://localhost:5173"})
-            assert local.status_code != 403
+            local = await http.post("/mcp", json=INITIALIZE, headers={**MCP_HEADERS, "Origin": "http://localhost:5173"})
+            assert local.status_code == 200 and '"serverInfo"' in local.text, local.text
 
 
 async def test_bodies_over_the_limit_are_refused(tmp_path: Path) -> None:

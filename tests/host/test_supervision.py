@@ -102,7 +102,7 @@ async def test_a_hung_server_is_detected_and_restarted(tmp_path: Path) -> None:
         backend = host.runtime.mesh.backends["toy"]
         async with Client(host.url + "/mcp") as client:
             pid = (await client.call_tool("toy_pid", {})).data
-            with pytest.raises(ToolError, match="toy"):
+            with pytest.raises(ToolError, match="server 'toy' disconnected"):
                 await client.call_tool("toy_freeze", {"seconds": 120})
             await wait_for(lambda: backend.status.value == "ready" and backend.pid not in (None, pid))
             assert backend.restarts == 1

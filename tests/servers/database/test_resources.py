@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from mcp.shared.exceptions import MCPError
 
 from tests.servers.database.conftest import Db
 
@@ -21,7 +22,7 @@ async def test_each_table_is_listed_and_readable(db: Db) -> None:
 
 
 async def test_an_unknown_table_resource_is_an_error(db: Db) -> None:
-    with pytest.raises(Exception, match="no table"):
+    with pytest.raises(MCPError, match=rf"no table {db.schema}\.ghost in connection 'ro'"):
         await db.client.read_resource(f"db://ro/{db.schema}/ghost")
 
 

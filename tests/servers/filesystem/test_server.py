@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from fastmcp import Client
 from fastmcp.client.transports import StdioTransport
+from mcp.shared.exceptions import MCPError
 from pygent.host.meshconfig import default_document
 
 from tests.fixtures.host import running_host
@@ -68,7 +69,7 @@ async def test_files_are_resources_and_the_edit_workflow_is_a_prompt(client: Cli
     assert contents[0].text.startswith("# Demo")  # type: ignore[union-attr]
     blob = await client.read_resource((tree.root / "dot.bin").as_uri())
     assert blob[0].blob == "AAE="  # type: ignore[union-attr]
-    with pytest.raises(Exception, match="outside"):
+    with pytest.raises(MCPError, match=r"secret\.txt is outside the allowed directories"):
         await client.read_resource((tree.outside / "secret.txt").as_uri())
     roots = await client.read_resource("filesystem://allowed-directories")
     assert str(tree.root) in roots[0].text  # type: ignore[union-attr]

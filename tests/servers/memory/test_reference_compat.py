@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from fastmcp import Client
 from fastmcp.client.transports import StdioTransport
+from fastmcp.exceptions import ToolError
 
 from tests.servers.memory.conftest import data, stdio_memory
 
@@ -110,11 +111,11 @@ async def test_same_calls_give_the_same_graph_as_the_reference_server(tmp_path: 
             assert data(await ours.call_tool("read_graph", {})) == data(await reference.call_tool("read_graph", {})), (
                 tool
             )
-        with pytest.raises(Exception, match="Entity with name Ghost not found"):
+        with pytest.raises(ToolError, match="Entity with name Ghost not found"):
             await reference.call_tool(
                 "add_observations", {"observations": [{"entityName": "Ghost", "contents": ["x"]}]}
             )
-        with pytest.raises(Exception, match="Entity with name Ghost not found"):
+        with pytest.raises(ToolError, match="Entity with name Ghost not found"):
             await ours.call_tool("add_observations", {"observations": [{"entityName": "Ghost", "contents": ["x"]}]})
         reference_names = {tool.name for tool in await reference.list_tools()}
         assert reference_names <= {tool.name for tool in await ours.list_tools()}
