@@ -8,7 +8,8 @@
     ├── ConflictError                a name that is already taken
     ├── PermissionDeniedError        outside a sandbox, read-only, not allowed
     ├── UnavailableError             a backend is down, restarting or failed
-    │   └── CallTimeoutError         a call ran past its timeout
+    │   ├── CallTimeoutError         a call ran past its timeout
+    │   └── RateLimitedError         a caller or a server is over its rate limit
     └── UpstreamError                a remote service answered with an error
 
 Each class carries the JSON-RPC code an MCP client sees and the HTTP status a
@@ -94,6 +95,16 @@ class CallTimeoutError(UnavailableError):
     status = 504
 
 
+class RateLimitedError(UnavailableError):
+    """Too many requests: a caller's or a server's rate limit is used up for now."""
+
+    status = 429
+
+    def __init__(self, message: str, retry_after: float) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
 class UpstreamError(PygentError):
     """A remote service (an HTTP API, a model server) answered with an error."""
 
@@ -122,6 +133,7 @@ _BY_STATUS: dict[int, type[PygentError]] = {
     404: NotFoundError,
     409: ConflictError,
     413: LimitExceededError,
+    429: UnavailableError,
     502: UpstreamError,
     503: UnavailableError,
     504: CallTimeoutError,

@@ -12,12 +12,12 @@ run out, the last transient error's `final` exception is raised: a
 from __future__ import annotations
 
 import logging
-import random
 from collections.abc import AsyncIterator, Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
 import anyio
+from pygent.core.backoff import exponential_delay
 from pygent.core.errors import PygentError
 
 T = TypeVar("T")
@@ -47,8 +47,7 @@ class RetryPolicy:
         """Seconds to wait before retry number `retry` (1-based)."""
         if retry_after is not None:
             return min(max(retry_after, 0.0), self.max_delay)
-        base = min(self.initial_delay * self.factor ** (retry - 1), self.max_delay)
-        return base * random.uniform(0.5, 1.0)
+        return exponential_delay(retry, self.initial_delay, self.max_delay, self.factor, jitter=True)
 
 
 async def with_retries(call: Callable[[], Awaitable[T]], policy: RetryPolicy) -> T:
