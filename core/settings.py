@@ -145,7 +145,14 @@ class Settings(_LayeredSettings):
         default_factory=list, description="extra browser origins accepted"
     )
     max_body_bytes: int = Field(default=4 * 1024 * 1024, ge=1024)
-    rate_limit: float = Field(default=100.0, ge=0, description="requests per second per client; 0 disables")
+    rate_limit: float = Field(
+        default=1000.0,
+        ge=0,
+        description="requests per second per credential (per address for anonymous remote clients); 0 disables",
+    )
+    rate_limit_storage: str = Field(
+        default="memory://", description="where rate-limit counters live: memory:// or redis://HOST:PORT (shared)"
+    )
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     call_timeout: float = Field(default=60.0, gt=0, description="default per-call timeout in seconds")

@@ -17,19 +17,13 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from mcp.shared.exceptions import MCPError
 from pydantic import BaseModel, Field, ValidationError
-from pygent.core.errors import (
-    ConflictError,
-    InvalidArgumentError,
-    NotFoundError,
-    PermissionDeniedError,
-    PygentError,
-    UnavailableError,
-)
+from pygent.core.errors import InvalidArgumentError, PygentError, RateLimitedError, http_status
 from pygent.host.mesh.backend import Backend
 from pygent.host.mesh.interactions import NoInteractions
 from pygent.host.mesh.mesh import Mesh
@@ -71,6 +65,7 @@ class ServerSummary(BaseModel):
     tags: list[str]
     stderr_tail: list[str]
     config: dict[str, Any]
+    argv: list[str] | None = Field(description="the exact command line a local server runs as; null for remote ones")
 
 
 class ServerDetail(ServerSummary):
@@ -93,28 +88,26 @@ class ErrorBody(BaseModel):
     error: str
 
 
-def _status_of(exc: PygentError) -> int:
-    if isinstance(exc, NotFoundError):
-        return 404
-    if isinstance(exc, ConflictError):
-        return 409
-    if isinstance(exc, InvalidArgumentError | PermissionDeniedError):
-        return 400
-    if isinstance(exc, UnavailableError):
-        return 503
-    return 500
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status, headers=headers)
 
 
-def error(status: int, message: str) -> JSONResponse:
-    return JSONResponse({"error": message}, status_code=status)
+def _retry_headers(exc: PygentError) -> dict[str, str] | None:
+    if isinstance(exc, RateLimitedError):
+        return {"Retry-After": str(max(1, math.ceil(exc.retry_after)))}
+    return None
 
 
 async def _body(request: Request, model: type[M]) -> M:
     raw = await request.body()
     try:
-        data = json.loads(raw or b"{}")
+        data = json.loads(raw.decode("utf-8") if raw else "{}")
+    except UnicodeDecodeError as exc:
+        raise InvalidArgumentError(f"request body is not valid UTF-8 (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise InvalidArgumentError(f"request body is not valid JSON: {exc.msg} at position {exc.pos}") from None
+    except RecursionError:
+        raise InvalidArgumentError("request body is nested too deeply") from None
     try:
         return model.model_validate(data)
     except ValidationError as exc:
@@ -129,7 +122,7 @@ def _guarded(handler: Handler) -> Handler:
         try:
             return await handler(request)
         except PygentError as exc:
-            return error(_status_of(exc), exc.message)
+            return error(http_status(exc), exc.message, _retry_headers(exc))
 
     return endpoint
 
@@ -161,6 +154,7 @@ class RestApi:
             tags=list(entry.tags),
             stderr_tail=backend.stderr_tail(20) if backend else [],
             config=_redacted(dump_entry(entry)),
+            argv=self.mesh.command_line(entry),
         ).model_dump()
 
     async def healthz(self, request: Request) -> Response:

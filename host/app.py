@@ -11,13 +11,13 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
-from pygent.core.errors import NotFoundError, UnavailableError
+from pygent.core.errors import PygentError, UnavailableError, http_status
 from pygent.core.settings import Settings
 from pygent.host.api import RestApi, error
 from pygent.host.gateway.server import VERSION
 from pygent.host.openapi import openapi_document
 from pygent.host.runtime import HostRuntime
-from pygent.host.security import BodyTooLarge, SecurityMiddleware, SecurityPolicy
+from pygent.host.security import SecurityMiddleware, SecurityPolicy
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -45,27 +45,21 @@ class _Late:
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         try:
             app = await self._resolve(scope)
-        except NotFoundError as exc:
-            await error(404, exc.message)(scope, receive, send)
+        except PygentError as exc:
+            await error(http_status(exc), exc.message)(scope, receive, send)
             return
-        except UnavailableError as exc:
-            await error(503, exc.message)(scope, receive, send)
-            return
-        try:
-            await app(scope, receive, send)
-        except BodyTooLarge as exc:
-            await error(413, f"Payload Too Large: {exc}")(scope, receive, send)
+        await app(scope, receive, send)
 
 
 def policy_for(settings: Settings) -> SecurityPolicy:
     return SecurityPolicy(
         bind_host=settings.host,
-        port=settings.port,
         tokens=list(settings.tokens),
         allowed_hosts=list(settings.allowed_hosts),
         allowed_origins=list(settings.allowed_origins),
         max_body_bytes=settings.max_body_bytes,
         rate_limit=settings.rate_limit,
+        rate_limit_storage=settings.rate_limit_storage,
     )
 
 

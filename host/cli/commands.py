@@ -98,7 +98,9 @@ class HostClient:
 
     def request(self, method: str, path: str, body: Any = None) -> Any:
         try:
-            response = self.http.request(method, path, json=body)
+            # State-changing requests are JSON only (the host's CSRF rule), bodiless ones included.
+            payload = {} if body is None and method in ("POST", "PUT", "PATCH") else body
+            response = self.http.request(method, path, json=payload)
         except httpx2.HTTPError as exc:
             raise UnavailableError(f"cannot reach the host: {exc}") from None
         if response.status_code >= 400:

@@ -39,6 +39,8 @@ async def test_servers_and_tools_are_listed_with_schemas(tmp_path: Path) -> None
         ("POST", "/api/tools/nope/call", b"{}", 404, "Unknown tool: 'nope'"),
         ("GET", "/api/servers/ghost", None, 404, "unknown server 'ghost'"),
         ("DELETE", "/api/servers/toy", None, 400, "defined in"),
+        ("POST", "/api/servers", b"[" * 10_000 + b"]" * 10_000, 400, "request body is nested too deeply"),
+        ("POST", "/api/servers", b'{"name": "\xff\xfe"}', 400, "request body is not valid UTF-8 (byte 10)"),
     ],
 )
 async def test_bad_requests_get_a_clear_4xx_and_change_nothing(
@@ -46,7 +48,8 @@ async def test_bad_requests_get_a_clear_4xx_and_change_nothing(
 ) -> None:
     async with running_host(tmp_path, {"toy": toy_entry()}) as host:
         async with httpx2.AsyncClient(base_url=host.url) as http:
-            response = await http.request(method, path, content=body)
+            headers = {"Content-Type": "application/json"} if body is not None else {}
+            response = await http.request(method, path, content=body, headers=headers)
             assert response.status_code == status
             assert message in response.json()["error"]
             assert [row["name"] for row in (await http.get("/api/servers")).json()] == ["toy"]
