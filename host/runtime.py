@@ -20,6 +20,7 @@ import anyio
 import anyio.abc
 from pygent.core.db import open_engine
 from pygent.core.errors import NotFoundError
+from pygent.core.ratelimit import RateLimiter
 from pygent.core.settings import Settings
 from pygent.host.gateway.pending import PendingCalls
 from pygent.host.gateway.server import GatewayFace
@@ -84,7 +85,8 @@ class HostRuntime:
         registry = await open_registry(settings, env)
         async with AsyncExitStack() as stack:
             group = await stack.enter_async_context(anyio.create_task_group())
-            mesh = await stack.enter_async_context(Mesh(registry, policy_from(settings), env))
+            limiter = RateLimiter(settings.rate_limit_storage)
+            mesh = await stack.enter_async_context(Mesh(registry, policy_from(settings), env, limiter))
             pending = PendingCalls()
             pending.attach(group)
             aggregate = GatewayFace(AggregateView(mesh), pending, max_body_bytes=settings.max_body_bytes)

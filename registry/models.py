@@ -7,8 +7,9 @@
     }}
 
 Our optional keys, ignored by other clients: `enabled`, `tags`, `includeTools`,
-`excludeTools` (glob patterns on the server's own tool names) and `timeout`
-(seconds per call). `${VAR}` and `${VAR:-default}` are expanded when the file
+`excludeTools` (glob patterns on the server's own tool names), `timeout`
+(seconds per call), `rateLimit` (calls per second) and `protocolVersion`
+(`2025-11-25`, the default, `2026-07-28` or `auto`). `${VAR}` and `${VAR:-default}` are expanded when the file
 is loaded (see `loader`).
 """
 
@@ -24,6 +25,12 @@ from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
 SERVER_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"
 _SERVER_NAME = re.compile(SERVER_NAME_PATTERN)
 
+ProtocolChoice = Literal["2025-11-25", "2026-07-28", "auto"]
+# Most published servers ask for sampling and elicitation with session requests,
+# which only the handshake era carries; `auto` would pick 2026-07-28 for any
+# FastMCP 4 server and break them.
+DEFAULT_PROTOCOL: ProtocolChoice = "2025-11-25"
+
 ServerName = Annotated[str, Field(pattern=SERVER_NAME_PATTERN, description="letters, digits, '-' and '_'")]
 
 
@@ -37,6 +44,17 @@ class _EntryBase(BaseModel):
     )
     exclude_tools: list[str] = Field(default_factory=list, alias="excludeTools", description="hide these tools")
     timeout: float | None = Field(default=None, gt=0, description="per-call timeout in seconds")
+    rate_limit: float | None = Field(
+        default=None, gt=0, alias="rateLimit", description="calls per second to this server, across all callers"
+    )
+    protocol_version: ProtocolChoice = Field(
+        default=DEFAULT_PROTOCOL,
+        alias="protocolVersion",
+        description=(
+            "the MCP era the mesh speaks to this server: 2025-11-25 (sessions; server requests such as "
+            "sampling work the classic way), 2026-07-28 (stateless), or auto (the newest the server offers)"
+        ),
+    )
     description: str | None = None
 
     def allows_tool(self, tool_name: str) -> bool:

@@ -19,6 +19,7 @@ from mcp.server.context import ServerRequestContext
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError, NoBackChannelError
 from mcp.shared.message import ServerMessageMetadata
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
+from pygent.host.auth import caller_of
 from pygent.host.mesh.interactions import unsupported
 
 # Keys of a request's `_meta` that describe the front connection, not the call;
@@ -50,6 +51,11 @@ def forwardable_meta(ctx: ServerRequestContext[Any, Any], legacy_log_level: str 
     return forwarded or None
 
 
+def _capabilities(ctx: ServerRequestContext[Any, Any]) -> dict[str, Any]:
+    caps = ctx.session.client_capabilities
+    return caps.model_dump(by_alias=True, exclude_none=True, mode="json") if caps else {}
+
+
 def _wants_progress(ctx: ServerRequestContext[Any, Any]) -> bool:
     meta: Any = ctx.meta or {}
     return meta.get("progress_token", meta.get("progressToken")) is not None
@@ -76,6 +82,10 @@ class LegacyFront:
     def __init__(self, ctx: ServerRequestContext[Any, Any]) -> None:
         self.ctx = ctx
         self.wants_progress = _wants_progress(ctx)
+        self.caller = caller_of(ctx)
+
+    def capabilities(self) -> dict[str, Any]:
+        return _capabilities(self.ctx)
 
     async def progress(self, progress: float, total: float | None, message: str | None) -> None:
         await _report(self.ctx, progress, total, message)
@@ -139,7 +149,9 @@ class DeferredFront:
     def __init__(self, ctx: ServerRequestContext[Any, Any]) -> None:
         self.ctx = ctx
         self.wants_progress = _wants_progress(ctx)
+        self.caller = caller_of(ctx)
         self.asks: list[Ask] = []
+        self.missing: set[str] = set()  # capabilities the server asked for that the client lacks
         self.changed = anyio.Event()
         self._keys = itertools.count(1)
 
@@ -160,6 +172,9 @@ class DeferredFront:
         await ask.answered.wait()
         return ask.response
 
+    def capabilities(self) -> dict[str, Any]:
+        return _capabilities(self.ctx)
+
     def _capabilities(self) -> types.ClientCapabilities:
         return self.ctx.session.client_capabilities or types.ClientCapabilities()
 
@@ -167,6 +182,7 @@ class DeferredFront:
         self, params: types.CreateMessageRequestParams
     ) -> types.CreateMessageResult | types.CreateMessageResultWithTools | types.ErrorData:
         if self._capabilities().sampling is None:
+            self.missing.add("sampling")
             return unsupported("sampling")
         response = await self._ask("sampling", types.CreateMessageRequest(params=params))
         if isinstance(response, types.CreateMessageResult | types.CreateMessageResultWithTools | types.ErrorData):
@@ -175,6 +191,7 @@ class DeferredFront:
 
     async def elicit(self, params: types.ElicitRequestParams) -> types.ElicitResult | types.ErrorData:
         if self._capabilities().elicitation is None:
+            self.missing.add("elicitation")
             return unsupported("elicitation")
         response = await self._ask("elicitation", types.ElicitRequest(params=params))
         if isinstance(response, types.ElicitResult | types.ErrorData):

@@ -47,6 +47,41 @@ def _is_modern(version: str | None) -> bool:
     return version in MODERN_PROTOCOL_VERSIONS
 
 
+_NEEDS: dict[type[Any], str] = {
+    types.CreateMessageRequest: "sampling",
+    types.ElicitRequest: "elicitation",
+    types.ListRootsRequest: "roots",
+}
+
+
+def require_capabilities(ctx: Ctx, outcome: types.InputRequiredResult) -> None:
+    """Refuse to pass on input requests the calling client declared it cannot answer.
+
+    Raises:
+        MCPError: -32021 (missing required client capability) naming what is missing.
+    """
+    declared = ctx.session.client_capabilities or types.ClientCapabilities()
+    missing = {
+        need
+        for request in (outcome.input_requests or {}).values()
+        if (need := _NEEDS.get(type(request))) and getattr(declared, need) is None
+    }
+    if missing:
+        raise missing_capabilities(missing)
+
+
+def missing_capabilities(missing: set[str]) -> MCPError:
+    """The -32021 error naming the client capabilities a request needed."""
+    names = sorted(missing)
+    required = types.ClientCapabilities.model_validate({name: {} for name in names})
+    data = types.MissingRequiredClientCapabilityErrorData(required_capabilities=required)
+    return MCPError(
+        code=types.MISSING_REQUIRED_CLIENT_CAPABILITY,
+        message=f"the server needs the client capability {', '.join(names)}, which this client did not declare",
+        data=data.model_dump(by_alias=True, mode="json", exclude_none=True),
+    )
+
+
 class GatewayHandlers:
     """The request handlers of one gateway face."""
 
@@ -69,9 +104,16 @@ class GatewayHandlers:
             return result  # type: ignore[no-any-return]
         if _is_modern(ctx.protocol_version):
             if _is_modern(backend.protocol_version):
-                return await send(LegacyFront(ctx), input_responses, request_state)
+                passed: Any = await send(LegacyFront(ctx), input_responses, request_state)
+                if isinstance(passed, types.InputRequiredResult):
+                    require_capabilities(ctx, passed)
+                return passed  # type: ignore[no-any-return]
             # A handshake-era backend may ask mid-call; that needs a deferred front.
-            result = await self.pending.start(DeferredFront(ctx), lambda front: send(front, None, None))
+            deferred = DeferredFront(ctx)
+            result = await self.pending.start(deferred, lambda front: send(front, None, None))
+            if deferred.missing and isinstance(result, dict) and result.get("isError"):
+                # It failed for want of what the client cannot do: say that, as a 2026-07-28 server would.
+                raise missing_capabilities(deferred.missing)
             return result  # type: ignore[no-any-return]
         front = LegacyFront(ctx)
         outcome: Any = await send(front, None, None)

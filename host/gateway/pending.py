@@ -7,7 +7,9 @@ backend asks, the front request returns an `InputRequiredResult` whose
 `requestState` names the pending call, and the client's follow-up request
 (same tool, with `inputResponses`) delivers the answers and waits again.
 
-A pending call nobody resumes within `ttl` seconds is cancelled.
+A pending call nobody resumes within `ttl` seconds is cancelled. It belongs
+to the principal that started it: another credential resuming it is answered
+as if the state were unknown.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ import anyio
 import anyio.abc
 import mcp_types as types
 from pygent.core.errors import NotFoundError
+from pygent.host.auth import caller_of
 from pygent.host.gateway.front import DeferredFront
 
 STATE_PREFIX = "pygent-pending:"
@@ -30,6 +33,7 @@ class PendingCall:
     def __init__(self, front: DeferredFront) -> None:
         self.id = secrets.token_urlsafe(18)
         self.front = front
+        self.owner = caller_of(front.ctx)
         self.done = False
         self.result: Any = None
         self.error: BaseException | None = None
@@ -76,7 +80,7 @@ class PendingCalls:
             NotFoundError: the state is unknown or expired.
         """
         pending = self._calls.get(request_state[len(STATE_PREFIX) :])
-        if pending is None:
+        if pending is None or pending.owner != caller_of(ctx):
             raise NotFoundError("the pending call expired or is unknown; call the tool again")
         pending.touched = time.monotonic()
         pending.front.ctx = ctx

@@ -15,8 +15,10 @@ import warnings
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import parse_qs
 
 from fastmcp.server.event_store import EventStore
+from fastmcp.server.http import FastMCPStreamableHTTPSessionManager
 from mcp.server.context import CallNext, HandlerResult, ServerRequestContext
 from mcp.server.lowlevel.server import NotificationOptions, Server
 from mcp.server.models import InitializationOptions
@@ -27,6 +29,7 @@ from mcp.shared.exceptions import MCPDeprecationWarning
 from pygent.host.gateway.handlers import GatewayHandlers
 from pygent.host.gateway.http_front import HttpFront
 from pygent.host.gateway.pending import PendingCalls
+from pygent.host.gateway.request_ids import RequestIdGuard
 from pygent.host.gateway.sessions import SessionTracker
 from pygent.host.gateway.views import View
 from starlette.types import Receive, Scope, Send
@@ -93,6 +96,11 @@ def _input_schema(view: View, tool: str) -> dict[str, Any] | None:
     return backend.catalog.header_schemas.get(original)
 
 
+def _sse_session(scope: Scope) -> str | None:
+    values = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("session_id")
+    return values[0] if values else None
+
+
 class GatewayFace:
     """One MCP server over a view, with its HTTP, SSE and stdio transports."""
 
@@ -112,17 +120,18 @@ class GatewayFace:
         # hears about mesh changes; this replaces the SDK's default OpenTelemetry
         # middleware, a per-request cost the gateway does not need.
         self.server.middleware = [self._track]
-        self.manager = StreamableHTTPSessionManager(
-            app=self.server,
-            event_store=EventStore(),
-            retry_interval=1000,
-            max_request_body_size=max_body_bytes,
+        # Each session gets its own event namespace, so a `Last-Event-ID` from one
+        # session never replays another's stream (sessions themselves are bound to
+        # the credential that opened them, `scope["user"]`, by the SDK).
+        self.manager: StreamableHTTPSessionManager = FastMCPStreamableHTTPSessionManager(
+            app=self.server, event_store=EventStore(), retry_interval=1000
         )
         self._plain = StreamableHTTPSessionManager(
             app=self.server, json_response=True, max_request_body_size=max_body_bytes
         )
         self._http_app = HttpFront(self.manager, self._plain)
         self.sse = SseServerTransport(sse_messages_path)
+        self._sse_messages = RequestIdGuard(self.sse.handle_post_message, _sse_session)
 
     @asynccontextmanager
     async def running(self) -> AsyncIterator[None]:
@@ -138,7 +147,7 @@ class GatewayFace:
             await self.server.run(read, write, self.server.create_initialization_options())
 
     async def sse_messages(self, scope: Scope, receive: Receive, send: Send) -> None:
-        await self.sse.handle_post_message(scope, receive, send)
+        await self._sse_messages(scope, receive, send)
 
     async def serve_stdio(self) -> None:
         async with stdio_server() as (read, write):

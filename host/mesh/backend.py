@@ -1,24 +1,23 @@
-"""One registered server: its long-lived client session and the supervisor that keeps it up.
+"""One registered server, supervised: connect, watch, reconnect with backoff; forward calls to its session.
+
+    backend = Backend("memory", entry, policy, environ, on_change)
+    group.start_soon(backend.supervise)          # until backend.stop()
+    result = await backend.call_tool("recall", {"query": "..."}, interactions=front)
 
 The supervisor connects (spawning a stdio child, or opening an HTTP/SSE
 session), declares the server ready once its catalog is listed, watches it
-(child exit, failing health probes), and on failure reconnects with
-exponential backoff. The backoff resets after sustained uptime; a server that
-fails `max_attempts` times in a row is marked `failed` and waits for a manual
-restart.
+(child exit, failing health probes, changed tool lists), and on failure
+reconnects with exponential backoff. The backoff resets after sustained
+uptime; a server that fails `max_attempts` times in a row is marked `failed`
+and waits for a manual restart. Each connection is one `BackendSession`; the
+catalog it lists reaches the mesh through `on_change`.
 
-Calls share the one session and run concurrently. A call in flight when the
-connection dies fails at once with an error naming the server.
-
-Back-channel requests (sampling, elicitation, roots, logs) from a handshake-era
-backend carry no request id on the wire, so they are routed to the oldest
-call in flight on that backend; 2026-07-28 backends return them inside the
-call's result (`InputRequiredResult`) and need no routing.
+A server's `rateLimit` (calls per second, across every caller) is applied here,
+so it holds for the gateway, REST and agents alike.
 """
 
 from __future__ import annotations
 
-import itertools
 import logging
 import math
 import time
@@ -26,44 +25,27 @@ from collections.abc import Awaitable, Callable, Mapping
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import Any, TypeVar, cast
+from typing import Any, cast
 
 import anyio
 import httpx2
-import mcp
 import mcp_types as types
-from mcp.client.session import ClientRequestContext, IncomingMessage
 from mcp.client.sse import sse_client
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared.exceptions import MCPError
-from mcp_types.methods import is_input_required
-from pydantic import TypeAdapter
-from pygent.core.errors import CallTimeoutError, UnavailableError
-from pygent.host.mesh.catalog import Catalog, list_catalog
-from pygent.host.mesh.interactions import Interactions, NoInteractions, unsupported
+from pygent.core.backoff import exponential_delay
+from pygent.core.errors import PygentError, RateLimitedError, UnavailableError
+from pygent.core.ratelimit import RateLimiter, per_second
+from pygent.host.mesh.catalog import Catalog
+from pygent.host.mesh.interactions import Interactions
+from pygent.host.mesh.session import BackendSession, CallResult, SessionHooks
 from pygent.host.mesh.stdio_process import StdioProcess
 from pygent.registry.models import RemoteServer, ServerEntry, StdioServer
 
 log = logging.getLogger("pygent.host.mesh")
 
-CLIENT_INFO = types.Implementation(name="pygent-mesh", version="0.1.0")
 HEALTH_INTERVAL = 15.0
 HEALTH_TIMEOUT = 10.0
-
-# A tool result is passed on as the JSON it arrived as: the gateway's server
-# validates it for the client's protocol version anyway, so parsing it into a
-# model here would only cost time. An input-required result is parsed, since
-# the gateway acts on it.
-CallResult = dict[str, Any] | types.InputRequiredResult
-_RAW_RESULT: TypeAdapter[dict[str, Any]] = TypeAdapter(dict[str, Any])
-_READ_RESULT: TypeAdapter[types.ReadResourceResult | types.InputRequiredResult] = TypeAdapter(
-    types.ReadResourceResult | types.InputRequiredResult
-)
-_PROMPT_RESULT: TypeAdapter[types.GetPromptResult | types.InputRequiredResult] = TypeAdapter(
-    types.GetPromptResult | types.InputRequiredResult
-)
-_COMPLETE_RESULT: TypeAdapter[types.CompleteResult] = TypeAdapter(types.CompleteResult)
-T = TypeVar("T")
 
 
 class Status(StrEnum):
@@ -88,7 +70,7 @@ class SupervisorPolicy:
     health_timeout: float = HEALTH_TIMEOUT
 
     def delay(self, failures: int) -> float:
-        return float(min(self.initial_delay * 2 ** max(failures - 1, 0), self.max_delay))
+        return exponential_delay(failures, self.initial_delay, self.max_delay)
 
 
 class Backend:
@@ -102,6 +84,7 @@ class Backend:
         environ: Mapping[str, str],
         on_change: Callable[[Backend], Awaitable[None]],
         on_resource_updated: Callable[[Backend, str], Awaitable[None]] | None = None,
+        limiter: RateLimiter | None = None,
     ) -> None:
         self.name = name
         self.entry = entry
@@ -109,19 +92,19 @@ class Backend:
         self._environ = environ
         self._on_change = on_change
         self._on_resource_updated = on_resource_updated
+        self._limiter = limiter if entry.rate_limit else None
+        self._rate = per_second(entry.rate_limit) if entry.rate_limit else None
         self.status = Status.STARTING
         self.restarts = 0
         self.last_error: str | None = None
         self.catalog = Catalog()
         self.protocol_version: str | None = None
-        self._client: mcp.Client | None = None
+        self._session: BackendSession | None = None
         self._process: StdioProcess | None = None
         self._stopping = False
         self._wake = anyio.Event()
         self._disconnect = anyio.Event()
         self._stopped = anyio.Event()
-        self._inflight: dict[int, Interactions] = {}
-        self._ids = itertools.count()
         self._last_stderr: list[str] = []
         self._subscribers: dict[str, int] = {}
 
@@ -133,7 +116,7 @@ class Backend:
 
     @property
     def inflight(self) -> int:
-        return len(self._inflight)
+        return self._session.inflight if self._session else 0
 
     def stderr_tail(self, lines: int = 50) -> list[str]:
         if self._process is not None:
@@ -186,14 +169,20 @@ class Backend:
             # startup deadline can be lifted without exiting a scope early.
             with anyio.CancelScope(deadline=anyio.current_time() + self.policy.connect_timeout) as startup:
                 async with AsyncExitStack() as stack:
-                    client = await self._connect(stack)
+                    hooks = SessionHooks(on_catalog=self._catalog_changed, on_resource_updated=self._resource_updated)
+                    session, catalog = await BackendSession.open(
+                        stack, self.name, self._transport(stack), self.entry, hooks, list(self._subscribers)
+                    )
                     startup.deadline = math.inf
-                    self._client = client
+                    self.protocol_version = session.protocol_version
+                    self.catalog = catalog
+                    self._session = session
                     self.last_error = None
                     await self._set_status(Status.READY)
                     log.info("server ready", extra={"server": self.name, "tools": len(self.catalog.tools)})
                     async with anyio.create_task_group() as group:
-                        group.start_soon(self._watch_health, client)
+                        group.start_soon(self._watch_health, session)
+                        group.start_soon(session.watch_changes)
                         if self._process is not None:
                             group.start_soon(self._watch_exit, self._process)
                         await self._disconnect.wait()
@@ -205,14 +194,14 @@ class Backend:
             code = self._process.returncode if self._process is not None else None
             return f"process exited with code {code} during startup" if code is not None else reason
         finally:
-            self._client = None
+            self._session = None
             if self._process is not None:
                 self._last_stderr = self._process.stderr_tail(200)
             self._process = None
 
     def _describe_failure(self, exc: BaseException) -> str:
         leaf = _first_error(exc)
-        if isinstance(leaf, UnavailableError):
+        if isinstance(leaf, PygentError):
             return leaf.message
         if isinstance(leaf, MCPError):
             if leaf.code == types.CONNECTION_CLOSED:
@@ -222,26 +211,6 @@ class Backend:
             return f"connection failed: {leaf}"
         log.error("unexpected failure", extra={"server": self.name}, exc_info=leaf)
         return f"unexpected error: {type(leaf).__name__}: {leaf}"
-
-    async def _connect(self, stack: AsyncExitStack) -> mcp.Client:
-        client = mcp.Client(
-            self._transport(stack),
-            mode="auto",
-            sampling_callback=self._on_sampling,
-            elicitation_callback=self._on_elicitation,
-            list_roots_callback=self._on_list_roots,
-            logging_callback=self._on_log,
-            message_handler=self._on_message,
-            client_info=CLIENT_INFO,
-            cache=None,
-        )
-        await stack.enter_async_context(client)
-        self.protocol_version = client.protocol_version
-        self.catalog = await list_catalog(client)
-        # A new session starts without the subscriptions the front clients hold.
-        for uri in list(self._subscribers):
-            await client.session.subscribe_resource(uri)
-        return client
 
     def _transport(self, stack: AsyncExitStack) -> Any:
         entry = self.entry
@@ -263,16 +232,23 @@ class Backend:
         self.last_error = f"process exited with code {process.returncode}"
         self._disconnect.set()
 
-    async def _watch_health(self, client: mcp.Client) -> None:
+    async def _watch_health(self, session: BackendSession) -> None:
         while True:
             await anyio.sleep(self.policy.health_interval)
             try:
-                with anyio.fail_after(self.policy.health_timeout):
-                    await client.session.list_tools()
+                await session.probe(self.policy.health_timeout)
             except (TimeoutError, MCPError) as exc:
                 self.last_error = f"health check failed: {'no answer' if isinstance(exc, TimeoutError) else exc}"
                 self._disconnect.set()
                 return
+
+    async def _catalog_changed(self, catalog: Catalog) -> None:
+        self.catalog = catalog
+        await self._on_change(self)
+
+    async def _resource_updated(self, uri: str) -> None:
+        if self._on_resource_updated is not None:
+            await self._on_resource_updated(self, uri)
 
     async def _set_status(self, status: Status) -> None:
         self.status = status
@@ -292,45 +268,30 @@ class Backend:
 
     # ------------------------------------------------------------ forwarding
 
-    def _require_client(self) -> mcp.Client:
-        client = self._client
-        if client is None or self.status != Status.READY:
+    def _ready_session(self) -> BackendSession:
+        session = self._session
+        if session is None or self.status != Status.READY:
             detail = f": {self.last_error}" if self.last_error else ""
             raise UnavailableError(f"server {self.name!r} is {self.status.value}{detail}")
-        return client
+        return session
 
-    async def _request(
-        self,
-        request: Any,
-        adapter: TypeAdapter[T],
-        what: str,
-        interactions: Interactions | None,
-        timeout: float | None,
-    ) -> T:
-        client = self._require_client()
-        key = next(self._ids)
-        if interactions is not None:
-            self._inflight[key] = interactions
-        seconds = self.timeout_for(timeout)
-        try:
-            result: T = await client.session.send_request(
-                request,
-                cast(Any, adapter),
-                request_read_timeout_seconds=seconds,
-                # A progress token costs both sides per call; ask for one only for callers that want progress.
-                progress_callback=interactions.progress if interactions and interactions.wants_progress else None,
-            )
-            return result
-        except MCPError as exc:
-            if exc.code == types.CONNECTION_CLOSED:
-                raise UnavailableError(f"server {self.name!r} disconnected during {what}") from None
-            if exc.code == types.REQUEST_TIMEOUT:
-                raise CallTimeoutError(f"server {self.name!r}: {what} timed out after {seconds:g}s") from None
-            raise
-        except (anyio.ClosedResourceError, anyio.BrokenResourceError):
-            raise UnavailableError(f"server {self.name!r} disconnected during {what}") from None
-        finally:
-            self._inflight.pop(key, None)
+    async def _admit(self) -> BackendSession:
+        """The live session, once the server's own rate limit lets one more call through.
+
+        Raises:
+            UnavailableError: the server is not ready.
+            RateLimitedError: the server's `rateLimit` is used up for now.
+        """
+        session = self._ready_session()
+        if self._limiter is not None and self._rate is not None:
+            refusal = await self._limiter.hit(self._rate, f"server:{self.name}")
+            if refusal is not None:
+                raise RateLimitedError(
+                    f"server {self.name!r} is over its rate limit of {self.entry.rate_limit:g} calls/s; "
+                    f"retry in {refusal.retry_after:.1f}s",
+                    refusal.retry_after,
+                )
+        return session
 
     async def call_tool(
         self,
@@ -344,6 +305,7 @@ class Backend:
         timeout: float | None = None,
     ) -> CallResult:
         """Call one of this server's tools by its own (un-namespaced) name."""
+        session = await self._admit()
         params = types.CallToolRequestParams(
             name=name,
             arguments=arguments,
@@ -351,12 +313,7 @@ class Backend:
             request_state=request_state,
             _meta=_meta(meta),
         )
-        raw = await self._request(
-            types.CallToolRequest(params=params), _RAW_RESULT, f"tool {name!r}", interactions, timeout
-        )
-        if is_input_required(raw):
-            return types.InputRequiredResult.model_validate(raw)
-        return raw
+        return await session.call_tool(params, interactions, self.timeout_for(timeout))
 
     async def read_resource(
         self,
@@ -367,12 +324,11 @@ class Backend:
         input_responses: types.InputResponses | None = None,
         request_state: str | None = None,
     ) -> types.ReadResourceResult | types.InputRequiredResult:
+        session = await self._admit()
         params = types.ReadResourceRequestParams(
             uri=uri, input_responses=input_responses, request_state=request_state, _meta=_meta(meta)
         )
-        return await self._request(
-            types.ReadResourceRequest(params=params), _READ_RESULT, f"resource {uri!r}", interactions, None
-        )
+        return await session.read_resource(params, interactions, self.timeout_for())
 
     async def get_prompt(
         self,
@@ -384,6 +340,7 @@ class Backend:
         input_responses: types.InputResponses | None = None,
         request_state: str | None = None,
     ) -> types.GetPromptResult | types.InputRequiredResult:
+        session = await self._admit()
         params = types.GetPromptRequestParams(
             name=name,
             arguments=arguments,
@@ -391,25 +348,24 @@ class Backend:
             request_state=request_state,
             _meta=_meta(meta),
         )
-        return await self._request(
-            types.GetPromptRequest(params=params), _PROMPT_RESULT, f"prompt {name!r}", interactions, None
-        )
+        return await session.get_prompt(params, interactions, self.timeout_for())
 
     async def complete(self, params: types.CompleteRequestParams) -> types.CompleteResult:
-        return await self._request(types.CompleteRequest(params=params), _COMPLETE_RESULT, "completion", None, None)
+        return await self._ready_session().complete(params, self.timeout_for())
 
     async def subscribe(self, uri: str, subscribe: bool) -> None:
         """Count the front subscriptions to one of this server's resources.
 
-        All front clients share this one session, so the server is asked to
-        subscribe on the first subscriber and to unsubscribe after the last.
+        All front clients share one session, so the server is asked to
+        subscribe on the first subscriber and to unsubscribe after the last;
+        the count outlives reconnects, and a new session renews them.
         """
         count = self._subscribers.get(uri, 0)
         if subscribe:
             self._subscribers[uri] = count + 1
             if count == 0:
                 try:
-                    await self._require_client().session.subscribe_resource(uri)
+                    await self._ready_session().client().session.subscribe_resource(uri)
                 except BaseException:
                     self._subscribers[uri] = count
                     raise
@@ -420,59 +376,7 @@ class Backend:
             self._subscribers[uri] = count - 1
             return
         del self._subscribers[uri]
-        await self._require_client().session.unsubscribe_resource(uri)
-
-    # ------------------------------------------------ back-channel from server
-
-    def _route(self) -> Interactions:
-        if not self._inflight:
-            return NoInteractions()
-        return self._inflight[min(self._inflight)]
-
-    async def _on_sampling(
-        self, context: ClientRequestContext, params: types.CreateMessageRequestParams
-    ) -> types.CreateMessageResult | types.CreateMessageResultWithTools | types.ErrorData:
-        if not self._inflight:
-            return unsupported("sampling outside a tool call")
-        return await self._route().sample(params)
-
-    async def _on_elicitation(
-        self, context: ClientRequestContext, params: types.ElicitRequestParams
-    ) -> types.ElicitResult | types.ErrorData:
-        if not self._inflight:
-            return unsupported("elicitation outside a tool call")
-        return await self._route().elicit(params)
-
-    async def _on_list_roots(self, context: ClientRequestContext) -> types.ListRootsResult | types.ErrorData:
-        return await self._route().list_roots()
-
-    async def _on_log(self, params: types.LoggingMessageNotificationParams) -> None:
-        # With several calls in flight a log line cannot be attributed safely,
-        # so it goes to the host log only instead of possibly to another client.
-        if len(self._inflight) == 1:
-            await self._route().log(params)
-        else:
-            log.debug("server log", extra={"server": self.name, "level": params.level, "data": str(params.data)})
-
-    async def _on_message(self, message: IncomingMessage) -> None:
-        if isinstance(message, types.ResourceUpdatedNotification):
-            if self._on_resource_updated is not None:
-                await self._on_resource_updated(self, str(message.params.uri))
-            return
-        if isinstance(
-            message,
-            types.ToolListChangedNotification
-            | types.ResourceListChangedNotification
-            | types.PromptListChangedNotification,
-        ):
-            client = self._client
-            if client is not None:
-                try:
-                    self.catalog = await list_catalog(client)
-                except MCPError as exc:
-                    log.warning("catalog refresh failed", extra={"server": self.name, "error": str(exc)})
-                    return
-                await self._on_change(self)
+        await self._ready_session().client().session.unsubscribe_resource(uri)
 
 
 def _meta(meta: dict[str, Any] | None) -> types.RequestParamsMeta | None:

@@ -9,7 +9,7 @@ agents): it drops progress and logs and declines every request.
 
 from __future__ import annotations
 
-from typing import Protocol
+from typing import Any, Protocol
 
 import mcp_types
 
@@ -18,6 +18,11 @@ class Interactions(Protocol):
     """What a backend may send back to the caller of one request."""
 
     wants_progress: bool  # whether the caller asked for progress notifications
+    caller: str  # who the call is for (a principal, or a marker for callers that cannot answer)
+
+    def capabilities(self) -> dict[str, Any]:
+        """The caller's client capabilities, as a 2026-07-28 request envelope declares them."""
+        ...
 
     async def progress(self, progress: float, total: float | None, message: str | None) -> None: ...
 
@@ -40,6 +45,10 @@ class NoInteractions:
     """For callers with no MCP client behind them."""
 
     wants_progress = False
+    caller = "no-client"
+
+    def capabilities(self) -> dict[str, Any]:
+        return {}
 
     async def progress(self, progress: float, total: float | None, message: str | None) -> None:
         return None

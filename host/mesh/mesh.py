@@ -22,9 +22,11 @@ import anyio
 import anyio.abc
 import mcp_types as types
 from pygent.core.errors import NotFoundError, PygentError
+from pygent.core.ratelimit import RateLimiter
 from pygent.host.mesh.backend import Backend, Status, SupervisorPolicy
 from pygent.host.mesh.namespacing import original_uri, resource_uri, tool_name
-from pygent.registry.models import ServerEntry
+from pygent.host.mesh.stdio_process import command_line
+from pygent.registry.models import ServerEntry, StdioServer
 from pygent.registry.registry import Registration, Registry
 
 log = logging.getLogger("pygent.host.mesh")
@@ -43,9 +45,16 @@ class ToolRoute:
 class Mesh:
     """All backends of a registry, supervised in one task group."""
 
-    def __init__(self, registry: Registry, policy: SupervisorPolicy, environ: Mapping[str, str]) -> None:
+    def __init__(
+        self,
+        registry: Registry,
+        policy: SupervisorPolicy,
+        environ: Mapping[str, str],
+        limiter: RateLimiter | None = None,
+    ) -> None:
         self.registry = registry
         self.policy = policy
+        self.limiter = limiter or RateLimiter()
         self._environ = dict(environ)
         self._backends: dict[str, Backend] = {}
         self._group: anyio.abc.TaskGroup | None = None
@@ -92,6 +101,7 @@ class Mesh:
             self._environ,
             self._backend_changed,
             self._resource_updated,
+            self.limiter,
         )
         self._backends[registration.name] = backend
         self._group.start_soon(backend.supervise, name=f"supervise {registration.name}")
@@ -119,6 +129,10 @@ class Mesh:
                 raise NotFoundError(f"server {name!r} is disabled")
             raise NotFoundError(f"unknown server {name!r}")
         return backend
+
+    def command_line(self, entry: ServerEntry) -> list[str] | None:
+        """The argv a stdio entry runs as (None for a remote server)."""
+        return command_line(entry, self._environ) if isinstance(entry, StdioServer) else None
 
     async def add_server(self, name: str, entry: ServerEntry) -> Registration:
         async with self._lock:
@@ -206,11 +220,28 @@ class Mesh:
         return self._tool_routes
 
     def route_tool(self, name: str) -> ToolRoute:
-        """Raises NotFoundError naming the tool when no ready server offers it."""
+        """The route of a namespaced tool.
+
+        Raises:
+            NotFoundError: no ready server offers it; when the name is in the
+                namespace of a disabled or unready server, the error says so.
+        """
         route = self.tool_routes().get(name)
         if route is None:
-            raise NotFoundError(f"Unknown tool: {name!r}")
+            raise NotFoundError(self._why_unknown(name))
         return route
+
+    def _why_unknown(self, name: str) -> str:
+        for registration in self.registry.all():
+            if not name.startswith(registration.name + "_"):
+                continue
+            backend = self._backends.get(registration.name)
+            if backend is None:
+                return f"tool {name!r} belongs to server {registration.name!r}, which is disabled"
+            if backend.status != Status.READY:
+                detail = f": {backend.last_error}" if backend.last_error else ""
+                return f"tool {name!r} belongs to server {registration.name!r}, which is {backend.status.value}{detail}"
+        return f"Unknown tool: {name!r}"
 
     def list_tools(self) -> list[types.Tool]:
         return [route.tool.model_copy(update={"name": name}) for name, route in self.tool_routes().items()]

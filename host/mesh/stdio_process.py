@@ -53,6 +53,13 @@ def child_environment(base: Mapping[str, str], extra: Mapping[str, str]) -> dict
     return env
 
 
+def command_line(entry: StdioServer, environ: Mapping[str, str]) -> list[str]:
+    """The exact argv the mesh runs for this entry: its command resolved on the child's PATH."""
+    env = child_environment(environ, entry.env)
+    found = shutil.which(entry.command, path=env.get("PATH"))
+    return [found or entry.command, *entry.args]
+
+
 class StdioProcess:
     """One spawned child; an async context manager yielding `(read_stream, write_stream)`."""
 

@@ -1,7 +1,8 @@
-"""Progress, logs, sampling and elicitation cross the gateway in both client eras.
+"""Progress, logs, sampling and elicitation cross the gateway in every pairing of eras.
 
-The toy backend speaks 2026-07-28 (asks through the guard pattern); a
-2025-11-25 backend that asks mid-call is covered in test_third_party.py.
+The toy backend serves both eras: connected at 2025-11-25 (the mesh's default)
+it asks with session requests mid-call, pinned at 2026-07-28 it returns
+input-required results; clients come in both eras too.
 """
 
 from __future__ import annotations
@@ -20,19 +21,27 @@ from tests.fixtures.host import running_host, toy_entry
 pytestmark = pytest.mark.anyio
 
 ERAS = ["auto", "legacy"]
+BACKEND_ERAS = ["2025-11-25", "2026-07-28"]
 
 
-async def on_elicit(message: str, response_type: Any, params: Any, context: Any) -> dict[str, str]:
+def toy(era: str) -> dict[str, Any]:
+    return {**toy_entry(), "protocolVersion": era}
+
+
+async def on_elicit(message: str, response_type: Any, params: Any, context: Any) -> Any:
     assert message == "What is your name?"
-    return {"name": "Ada"}
+    return {"name": "Ada"} if "name" in params.requested_schema["properties"] else "Ada"
 
 
 async def on_sample(messages: Any, params: Any, context: Any) -> str:
     return "a short text"
 
 
+@pytest.mark.parametrize("backend_era", BACKEND_ERAS)
 @pytest.mark.parametrize("mode", ERAS)
-async def test_progress_logs_sampling_and_elicitation_reach_the_client(tmp_path: Path, mode: str) -> None:
+async def test_progress_logs_sampling_and_elicitation_reach_the_client(
+    tmp_path: Path, mode: str, backend_era: str
+) -> None:
     progress: list[float] = []
     logs: list[Any] = []
 
@@ -42,8 +51,8 @@ async def test_progress_logs_sampling_and_elicitation_reach_the_client(tmp_path:
     async def on_log(message: Any) -> None:
         logs.append(message.data)
 
-    async with running_host(tmp_path, {"toy": toy_entry()}) as host:
-        assert host.runtime.mesh.backends["toy"].protocol_version == "2026-07-28"
+    async with running_host(tmp_path, {"toy": toy(backend_era)}) as host:
+        assert host.runtime.mesh.backends["toy"].protocol_version == backend_era
         async with Client(
             host.url + "/mcp", mode=mode, elicitation_handler=on_elicit, sampling_handler=on_sample, log_handler=on_log
         ) as client:
@@ -74,12 +83,19 @@ async def test_cancelling_a_call_cancels_it_on_the_server(tmp_path: Path, mode: 
             assert (await client.call_tool("toy_echo", {"text": "next"})).data == "next"
 
 
+@pytest.mark.parametrize("backend_era", BACKEND_ERAS)
 @pytest.mark.parametrize("mode", ERAS)
-async def test_a_client_without_elicitation_gets_a_clear_outcome(tmp_path: Path, mode: str) -> None:
-    async with running_host(tmp_path, {"toy": toy_entry()}) as host:
+async def test_a_client_without_elicitation_gets_a_clear_outcome(tmp_path: Path, mode: str, backend_era: str) -> None:
+    async with running_host(tmp_path, {"toy": toy(backend_era)}) as host:
         async with Client(host.url + "/mcp", mode=mode) as client:
-            with pytest.raises((MCPError, ToolError), match=r"(?i)elicitation"):
-                await client.call_tool("toy_ask_name", {})
+            if mode == "auto":  # 2026-07-28: the missing capability is a protocol error of its own
+                with pytest.raises(MCPError) as raised:
+                    await client.call_tool("toy_ask_name", {})
+                assert raised.value.error.code == -32021
+                assert raised.value.error.data == {"requiredCapabilities": {"elicitation": {}}}
+            else:  # 2025-11-25: the client's own refusal, as the server or the gateway reports it
+                with pytest.raises((ToolError, MCPError), match="the calling client does not support elicitation"):
+                    await client.call_tool("toy_ask_name", {})
 
 
 @pytest.mark.parametrize("mode", ERAS)

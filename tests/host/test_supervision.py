@@ -68,7 +68,7 @@ async def test_a_server_that_exits_at_once_ends_up_failed_with_its_stderr(tmp_pa
             async with Client(host.url + "/mcp") as client:
                 assert (await client.call_tool("toy_echo", {"text": "still fine"})).data == "still fine"
             # A manual restart brings a failed server back to life (and it fails again here).
-            assert (await http.post("/api/servers/broken/restart")).status_code == 202
+            assert (await http.post("/api/servers/broken/restart", json={})).status_code == 202
             backend = host.runtime.mesh.backends["broken"]
             await wait_for(lambda: backend.status.value == "restarting")
             await wait_for(lambda: backend.status.value == "failed")
