@@ -10,7 +10,8 @@ a timestamp per row) is timed three ways in one run:
                  client (`mcp.Client`): adds serialisation and the protocol
 
 Best of --repeats runs; rows/s and the ratio to the driver. The PostgreSQL table lives in a
-uniquely named schema that is dropped at the end.
+uniquely named schema, read by a plain role made for the run (read-only connections refuse a
+superuser); --postgres-url must be able to create both, and both are dropped at the end.
 
     python bench/database.py [--rows 10000] [--repeats 5] [--postgres-url postgresql://...]
 
@@ -30,6 +31,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import anyio
 import mcp
@@ -123,17 +125,26 @@ async def postgres_case(url: str, rows: int, repeats: int) -> dict[str, Any]:
         with conn.cursor().copy(f"COPY {schema}.items FROM STDIN") as copy:
             for record in sample_rows(rows):
                 copy.write_row(record)
+        password = uuid.uuid4().hex
+        conn.execute(f"CREATE ROLE {schema} LOGIN PASSWORD '{password}'")
+        conn.execute(f"GRANT USAGE ON SCHEMA {schema} TO {schema}")
+        conn.execute(f"GRANT SELECT ON {schema}.items TO {schema}")
+    parts = urlsplit(url)
+    host = (parts.hostname or "127.0.0.1") + (f":{parts.port}" if parts.port is not None else "")
+    reader = urlunsplit(parts._replace(netloc=f"{schema}:{password}@{host}"))
     sql = f"SELECT id, name, value, created FROM {schema}.items ORDER BY id"
 
     def driver() -> int:
-        with psycopg.connect(url) as conn:
+        with psycopg.connect(reader) as conn:
             return len(conn.execute(sql).fetchall())
 
     try:
-        return await measure("postgresql", url, sql, rows, repeats, driver)
+        return await measure("postgresql", reader, sql, rows, repeats, driver)
     finally:
         with psycopg.connect(url, autocommit=True) as conn:
             conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
+            conn.execute(f"DROP OWNED BY {schema}")
+            conn.execute(f"DROP ROLE {schema}")
 
 
 def print_table(results: list[dict[str, Any]], rows: int) -> None:

@@ -8,5 +8,6 @@ Modules: `base` (interface, mismatch error), `models` (the registry), `e5` and
 `minilm` (the engines), `batching` (off the event loop), `stamp` (model id and
 dimension in each table's schema), `tables` (connections, open/create),
 `indexing` (when to build an ANN index), `search` (vector/keyword/hybrid),
-`reembed` (switch a store to another model), `background` (open after start).
+`reembed` (switch a store to another model), `background` (open after start),
+`conflicts` (retry writes that lose a commit race to another process).
 """

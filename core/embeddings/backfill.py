@@ -18,6 +18,7 @@ import anyio
 import pyarrow as pa
 from pygent.core.embeddings.base import Embedder
 from pygent.core.embeddings.batching import AsyncEmbedder
+from pygent.core.embeddings.conflicts import retry_conflicts
 
 if TYPE_CHECKING:  # servers import this module at start-up; lancedb itself loads later (see background)
     from lancedb.table import Table
@@ -35,12 +36,16 @@ def land(table: Table, keys: list[str], text_column: str, rows: list[dict[str, A
     dimension = int(vectors.shape[1])
     data = {column: [row[column] for row in rows] for column in [*keys, text_column]}
     data["vector"] = pa.FixedSizeListArray.from_arrays(pa.array(vectors.reshape(-1), pa.float32()), dimension)
-    result = (
-        table.merge_insert(keys if len(keys) > 1 else keys[0])
-        .when_matched_update_all(where=f"target.{text_column} = source.{text_column}")
-        .execute(pa.table(data))
-    )
-    return int(result.num_updated_rows)
+
+    def write() -> int:
+        result = (
+            table.merge_insert(keys if len(keys) > 1 else keys[0])
+            .when_matched_update_all(where=f"target.{text_column} = source.{text_column}")
+            .execute(pa.table(data))
+        )
+        return int(result.num_updated_rows)
+
+    return retry_conflicts(f"writing vectors into {table.name!r}", write)
 
 
 async def backfill(

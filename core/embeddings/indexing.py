@@ -23,6 +23,7 @@ from typing import Any
 
 from lancedb.index import IvfRq
 from lancedb.table import Table
+from pygent.core.embeddings.conflicts import retry_conflicts
 from pygent.core.embeddings.tables import index_names
 
 log = logging.getLogger("pygent.core.embeddings.indexing")
@@ -44,8 +45,15 @@ class IndexPolicy:
         return self.index_name in index_names(table)
 
     def ensure_index(self, table: Table) -> bool:
-        """Build the ANN index once the table is past `flat_below` rows; True when one exists."""
-        if self.indexed(table):
+        """Build the ANN index once the table is past `flat_below` rows; True when one exists.
+
+        Raises:
+            UnavailableError: other processes kept winning the commit races.
+        """
+        return retry_conflicts(f"indexing table {table.name!r}", self._ensure_index, table)
+
+    def _ensure_index(self, table: Table) -> bool:
+        if self.indexed(table):  # after a lost race: the winner's index
             return True
         rows = table.count_rows(f"{self.column} IS NOT NULL")
         if rows < self.flat_below:
@@ -56,8 +64,12 @@ class IndexPolicy:
         return True
 
     def maintain(self, table: Table) -> None:
-        """Fold new rows into the indices, drop old versions, build the ANN index when due."""
-        table.optimize(cleanup_older_than=timedelta(hours=1))
+        """Fold new rows into the indices, drop old versions, build the ANN index when due.
+
+        Raises:
+            UnavailableError: other processes kept winning the commit races.
+        """
+        retry_conflicts(f"compacting table {table.name!r}", table.optimize, cleanup_older_than=timedelta(hours=1))
         self.ensure_index(table)
 
     def vector_query(self, table: Table, vector: Any, *, exact: bool = False, indexed: bool | None = None) -> Any:

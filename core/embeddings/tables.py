@@ -4,7 +4,9 @@
   other processes wrote (LanceDB's default handle would keep reading its old
   version).
 - `open_table` creates a table on first use with the embedding stamp in its
-  schema, and refuses an existing table stamped by another model.
+  schema, and refuses an existing table stamped by another model. Processes
+  opening a fresh store together race to create its tables and indices; the
+  losers open what the winner made (see `conflicts`).
 
     db = connect(state_dir / "lance")
     table = open_table(db, "memories", SCHEMA, embedder, setup=create_indices)
@@ -21,6 +23,7 @@ import pyarrow as pa
 from lancedb.db import DBConnection
 from lancedb.table import Table
 from pygent.core.embeddings.base import Embedder
+from pygent.core.embeddings.conflicts import retry_conflicts
 from pygent.core.embeddings.stamp import EmbeddingStamp, check_stamp
 
 
@@ -54,13 +57,18 @@ def open_table(
 
     Raises:
         EmbeddingMismatchError: the table was embedded with another model.
+        UnavailableError: other processes kept winning the races to create it.
     """
-    table = _open_or_create(db, name, schema, embedder, text_column)
-    if embedder is not None:
-        check_stamp(table.schema, embedder, name, str(db.uri))
-    if setup is not None:
-        setup(table)
-    return table
+
+    def attempt() -> Table:
+        table = _open_or_create(db, name, schema, embedder, text_column)
+        if embedder is not None:
+            check_stamp(table.schema, embedder, name, str(db.uri))
+        if setup is not None:
+            setup(table)  # idempotent: after a lost race it finds the winner's indices
+        return table
+
+    return retry_conflicts(f"opening table {name!r}", attempt)
 
 
 def _open_or_create(

@@ -65,6 +65,7 @@ def make_target(name: str, connection: ConnectionSettings, settings: DatabaseSet
         max_rows=min(connection.max_rows or settings.max_rows, settings.max_rows_limit),
         pool_size=connection.pool_size or settings.pool_size,
         connect_timeout=settings.connect_timeout,
+        allow_privileged_role=connection.unsafe_allow_privileged_role,
     )
 
 

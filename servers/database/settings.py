@@ -31,6 +31,12 @@ class ConnectionSettings(BaseModel):
         default=None, ge=1, description="rows returned by default; the server default when unset"
     )
     pool_size: int | None = Field(default=None, ge=1, le=64, description="open connections kept at most")
+    unsafe_allow_privileged_role: bool = Field(
+        default=False,
+        description="UNSAFE: let a read-only PostgreSQL connection use a superuser or a member of "
+        "pg_execute_server_program, pg_write_server_files or pg_read_server_files, which can write "
+        "despite read-only transactions (COPY ... TO PROGRAM, dblink)",
+    )
 
 
 class DatabaseSettings(ServerSettings):

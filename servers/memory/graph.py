@@ -7,7 +7,9 @@ entity deletes its relations, deletes of missing things are ignored, and reads
 list things in the order they were created. Two differences, both fixes:
 duplicates inside one call are added once, and concurrent writers (threads or
 processes) never lose each other's changes, because every change is a
-read-modify-write under a lock file shared by all processes using the store.
+read-modify-write under a lock file shared by all processes using the store;
+a write that loses a commit race to a process outside that lock (landing
+vectors, compacting) runs again (core.embeddings.conflicts).
 
 Each entity row keeps `content` (name, type and observations as one text);
 its vector lands after the write (see core.embeddings.backfill).
@@ -27,6 +29,7 @@ from lancedb.db import DBConnection
 from lancedb.index import FTS, Bitmap
 from lancedb.table import Table
 from pygent.core.embeddings.base import Embedder
+from pygent.core.embeddings.conflicts import retry_conflicts
 from pygent.core.embeddings.indexing import IndexPolicy
 from pygent.core.embeddings.search import search
 from pygent.core.embeddings.sql import sql_list
@@ -188,8 +191,10 @@ class GraphStore:
             new = [entity for name, entity in wanted.items() if name not in existing]
             if new:
                 base = time.time_ns()
-                self.entities.add(
-                    [_entity_row(scope, e.name, e.entityType, e.observations, base + i) for i, e in enumerate(new)]
+                retry_conflicts(
+                    "creating entities",
+                    self.entities.add,
+                    [_entity_row(scope, e.name, e.entityType, e.observations, base + i) for i, e in enumerate(new)],
                 )
         return new
 
@@ -201,11 +206,13 @@ class GraphStore:
             new = [relation for key, relation in wanted.items() if key not in existing]
             if new:
                 base = time.time_ns()
-                self.relations.add(
+                retry_conflicts(
+                    "creating relations",
+                    self.relations.add,
                     [
                         {"scope": scope, "src": r.from_, "dst": r.to, "relation_type": r.relationType, "seq": base + i}
                         for i, r in enumerate(new)
-                    ]
+                    ],
                 )
         return new
 
@@ -240,8 +247,14 @@ class GraphStore:
             return
         with self._locked():
             listed = sql_list(names)
-            self.entities.delete(f"{scope_filter([scope])} AND name IN ({listed})")
-            self.relations.delete(f"{scope_filter([scope])} AND (src IN ({listed}) OR dst IN ({listed}))")
+            retry_conflicts(
+                "deleting entities", self.entities.delete, f"{scope_filter([scope])} AND name IN ({listed})"
+            )
+            retry_conflicts(
+                "deleting relations",
+                self.relations.delete,
+                f"{scope_filter([scope])} AND (src IN ({listed}) OR dst IN ({listed}))",
+            )
 
     def delete_relations(self, scope: str, relations: list[Relation]) -> None:
         if not relations:
@@ -260,13 +273,16 @@ class GraphStore:
                     f"AND relation_type = {sql_list([r['relation_type']])})"
                     for r in rows[start : start + 200]
                 )
-                self.relations.delete(f"{scope_filter([scope])} AND ({clauses})")
+                retry_conflicts("deleting relations", self.relations.delete, f"{scope_filter([scope])} AND ({clauses})")
 
     def _rewrite(self, scope: str, rows: list[dict[str, Any]]) -> None:
         if not rows:
             return
         updated = [_entity_row(scope, row["name"], row["entity_type"], row["observations"], row["seq"]) for row in rows]
-        self.entities.merge_insert(["scope", "name"]).when_matched_update_all().execute(updated)
+        retry_conflicts(
+            "updating entities",
+            lambda: self.entities.merge_insert(["scope", "name"]).when_matched_update_all().execute(updated),
+        )
 
 
 def _entity_row(scope: str, name: str, entity_type: str, observations: list[str], seq: int) -> dict[str, Any]:

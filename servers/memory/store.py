@@ -2,6 +2,7 @@
 
 All methods block (LanceDB's sync API); the server calls them in worker threads.
 Rows are keyed by an explicit id; filters are built from validated values only.
+Writes that lose a commit race to another process run again (core.embeddings.conflicts).
 
     store = MemoryStore.open(settings.lance_dir, embedder)
     store.add([row, ...]); store.search(query, vector, filters, k=5)
@@ -17,6 +18,7 @@ import pyarrow as pa
 from lancedb.index import FTS, Bitmap, BTree
 from lancedb.table import Table
 from pygent.core.embeddings.base import Embedder
+from pygent.core.embeddings.conflicts import retry_conflicts
 from pygent.core.embeddings.indexing import IndexedCache, IndexPolicy
 from pygent.core.embeddings.search import Hit, Mode, search
 from pygent.core.embeddings.sql import sql_str
@@ -68,7 +70,7 @@ class MemoryStore:
         return cls(table, policy)
 
     def add(self, rows: list[dict[str, Any]]) -> None:
-        self.table.add(rows)
+        retry_conflicts("storing memories", self.table.add, rows)
 
     def search(self, text: str, vector: Any, filters: Filters, k: int, mode: Mode) -> list[Hit]:
         """The best `k` unexpired rows.
@@ -118,12 +120,14 @@ class MemoryStore:
     def delete(self, where: str) -> int:
         before = self.count(where)
         if before:
-            self.table.delete(where)
+            retry_conflicts("deleting memories", self.table.delete, where)
         return before
 
     def replace(self, row: dict[str, Any]) -> None:
         """Write a whole row over the one with the same id (one commit)."""
-        self.table.merge_insert("id").when_matched_update_all().execute([row])
+        retry_conflicts(
+            "updating a memory", lambda: self.table.merge_insert("id").when_matched_update_all().execute([row])
+        )
 
     def _rows(self, where: str, limit: int | None, columns: list[str] = COLUMNS) -> list[dict[str, Any]]:
         rows: list[dict[str, Any]] = self.table.search().where(where).select(columns).limit(limit).to_list()

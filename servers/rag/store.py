@@ -3,7 +3,8 @@
 A document's chunks are replaced in one commit (`merge_insert` that also deletes
 the document's old chunks), then its document row is written; a reader never
 sees half a document. Chunks are stored without vectors and are found by
-keyword at once; vectors land afterwards (core.embeddings.backfill).
+keyword at once; vectors land afterwards (core.embeddings.backfill). A write
+that loses a commit race to another process runs again (core.embeddings.conflicts).
 Blocking methods; the server calls them in worker threads.
 """
 
@@ -19,6 +20,7 @@ from lancedb.db import DBConnection
 from lancedb.index import FTS, BTree
 from lancedb.table import Table
 from pygent.core.embeddings.base import Embedder
+from pygent.core.embeddings.conflicts import retry_conflicts
 from pygent.core.embeddings.indexing import IndexedCache, IndexPolicy
 from pygent.core.embeddings.search import Hit, Mode, search
 from pygent.core.embeddings.sql import sql_str
@@ -133,7 +135,7 @@ class RagStore:
             raise ConflictError(f"collection {name!r} already exists")
         self.chunks(name, create=True)
         row = {"name": name, "description": description, "created_at": time.time()}
-        self.collections.add([row])
+        retry_conflicts("creating a collection", self.collections.add, [row])
         return row
 
     def list_collections(self) -> list[dict[str, Any]]:
@@ -152,8 +154,9 @@ class RagStore:
     def delete_collection(self, name: str) -> int:
         self.collection(name)
         documents = self.documents.count_rows(f"collection = {sql_str(name)}")
-        self.collections.delete(f"name = {sql_str(name)}")  # first: the collection disappears at once
-        self.documents.delete(f"collection = {sql_str(name)}")
+        # first: the collection disappears at once
+        retry_conflicts("deleting a collection", self.collections.delete, f"name = {sql_str(name)}")
+        retry_conflicts("deleting documents", self.documents.delete, f"collection = {sql_str(name)}")
         with self.maintaining:
             if _table(name) in table_names(self.db):
                 self.db.drop_table(_table(name))
@@ -203,23 +206,34 @@ class RagStore:
         """Replace a document's chunks (one commit), then its row (a second commit)."""
         table = self.chunks(document["collection"])
         where = f"doc_id = {sql_str(document['doc_id'])}"
-        (
-            table.merge_insert("chunk_id")
-            .when_matched_update_all()
-            .when_not_matched_insert_all()
-            .when_not_matched_by_source_delete(where)
-            .execute(_prepared(chunk_rows, table.schema))
+        chunks = _prepared(chunk_rows, table.schema)
+        retry_conflicts(
+            "writing chunks",
+            lambda: (
+                table.merge_insert("chunk_id")
+                .when_matched_update_all()
+                .when_not_matched_insert_all()
+                .when_not_matched_by_source_delete(where)
+                .execute(chunks)
+            ),
         )
-        self.documents.merge_insert(
-            ["collection", "doc_id"]
-        ).when_matched_update_all().when_not_matched_insert_all().execute([document])
+        retry_conflicts(
+            "writing a document",
+            lambda: (
+                self.documents.merge_insert(["collection", "doc_id"])
+                .when_matched_update_all()
+                .when_not_matched_insert_all()
+                .execute([document])
+            ),
+        )
 
     def delete_document(self, collection: str, doc_id: str) -> int:
         found = self.document(collection, doc_id)
         if found is None:
             raise NotFoundError(f"no document {doc_id!r} in collection {collection!r}")
-        self.documents.delete(f"collection = {sql_str(collection)} AND doc_id = {sql_str(doc_id)}")
-        self.chunks(collection).delete(f"doc_id = {sql_str(doc_id)}")
+        where = f"collection = {sql_str(collection)} AND doc_id = {sql_str(doc_id)}"
+        retry_conflicts("deleting a document", self.documents.delete, where)
+        retry_conflicts("deleting chunks", self.chunks(collection).delete, f"doc_id = {sql_str(doc_id)}")
         return int(found["chunk_count"])
 
     def reconcile(self, collection: str) -> int:
@@ -236,7 +250,7 @@ class RagStore:
         }
         orphans = sorted(chunk_docs - known)
         for doc_id in orphans:
-            table.delete(f"doc_id = {sql_str(doc_id)}")
+            retry_conflicts("deleting orphaned chunks", table.delete, f"doc_id = {sql_str(doc_id)}")
         return len(orphans)
 
     # chunks

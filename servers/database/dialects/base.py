@@ -38,6 +38,8 @@ class Target:
     max_rows: int
     pool_size: int
     connect_timeout: float
+    # read-only PostgreSQL: accept a role that can write past a read-only transaction (unsafe)
+    allow_privileged_role: bool
 
 
 class Backend(Protocol):

@@ -9,7 +9,9 @@ DROP TABLE t` is refused by the server. Reads run in `BEGIN READ ONLY`
 transactions on sessions whose `default_transaction_read_only` is on, and
 are always rolled back, so even a `SET` cannot outlive its call. Each session
 carries a `statement_timeout`. A connection found dead is replaced by the pool
-(checked on checkout) and a read that met one is retried once.
+(checked on checkout) and a read that met one is retried once. A read-only
+connection refuses a role that could write past read-only transactions
+(`postgres_roles`), unless its settings opt in.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from pygent.core.errors import (
 )
 from pygent.servers.database.dialects import postgres_catalog as catalog
 from pygent.servers.database.dialects.base import Param, Target
+from pygent.servers.database.dialects.postgres_roles import refuse_privileged_role
 from pygent.servers.database.models import (
     ColumnInfo,
     ExecuteResult,
@@ -68,28 +71,29 @@ class PostgresBackend:
         async with self._open_lock:
             pool = self._pools.get(read_only)
             if pool is None:
+                if self._guarded(read_only=read_only):  # refused before any pool exists: the next call checks again
+                    await self._probe(check_role=True)
                 pool = self._pools[read_only] = self._new_pool(read_only=read_only)
                 await pool.open(wait=False)
             return pool
 
+    def _guarded(self, *, read_only: bool) -> bool:
+        """Whether sessions must come from a role that cannot write past `BEGIN READ ONLY`."""
+        return read_only and not self.target.writable and not self.target.allow_privileged_role
+
     def _new_pool(self, *, read_only: bool) -> AsyncConnectionPool[Connection]:
         target = self.target
-        settings = conninfo_to_dict(target.url)
-        options = [str(settings.get("options") or ""), f"-c statement_timeout={int(target.statement_timeout * 1000)}"]
-        if read_only:
-            options.append("-c default_transaction_read_only=on")
+        guarded = self._guarded(read_only=read_only)
 
         async def configure(conn: Connection) -> None:
             await conn.set_autocommit(True)
+            if guarded:  # the role may have been granted more since the pool opened
+                await refuse_privileged_role(conn, target.name)
             await conn.set_read_only(read_only or None)
 
         return AsyncConnectionPool(
             target.url,
-            kwargs={
-                "options": " ".join(option for option in options if option),
-                "application_name": f"pygent-database:{target.name}",
-                "connect_timeout": max(1, int(target.connect_timeout)),
-            },
+            kwargs=self._connect_kwargs("-c default_transaction_read_only=on" if read_only else ""),
             min_size=0,
             max_size=target.pool_size,
             open=False,
@@ -106,19 +110,47 @@ class PostgresBackend:
             async with pool.connection() as conn:
                 yield conn
         except PoolTimeout:
-            raise UnavailableError(await self._unreachable()) from None
+            # why no connection came: a direct attempt gives the server's own reason, or the refusal
+            await self._probe(check_role=self._guarded(read_only=read_only))
+            raise UnavailableError(
+                f"connection {self.target.name!r} ({self.target.display_url}): "
+                f"no connection free within {self.target.connect_timeout:g}s"
+            ) from None
 
-    async def _unreachable(self) -> str:
-        """Why no connection came: one direct attempt gives the server's own reason."""
+    def _connect_kwargs(self, *extra_options: str, purpose: str = "") -> dict[str, Any]:
+        """Session settings: the URL's own `options`, the statement timeout, then `extra_options`."""
+        options = [
+            str(conninfo_to_dict(self.target.url).get("options") or ""),
+            f"-c statement_timeout={int(self.target.statement_timeout * 1000)}",
+            *extra_options,
+        ]
+        return {
+            "options": " ".join(option for option in options if option),
+            "application_name": f"pygent-database:{self.target.name}{purpose}",
+            "connect_timeout": max(1, int(self.target.connect_timeout)),
+        }
+
+    async def _probe(self, *, check_role: bool) -> None:
+        """Connect once, outside any pool, and check the role when asked.
+
+        Raises:
+            UnavailableError: the server refused or could not be reached.
+            PermissionDeniedError: the role can write past a read-only transaction.
+        """
         name, url = self.target.name, self.target.display_url
         try:
             conn = await AsyncConnection.connect(
-                self.target.url, connect_timeout=max(1, int(self.target.connect_timeout))
+                self.target.url, **self._connect_kwargs(purpose=":probe"), autocommit=True
             )
         except psycopg.Error as exc:
-            return f"connection {name!r} ({url}) is unreachable: {str(exc).strip()}"
-        await conn.close()
-        return f"connection {name!r} ({url}): no connection free within {self.target.connect_timeout:g}s"
+            raise UnavailableError(f"connection {name!r} ({url}) is unreachable: {str(exc).strip()}") from None
+        try:
+            if check_role:
+                await refuse_privileged_role(conn, name)
+        except psycopg.Error as exc:
+            raise self._translate(exc, self.target.statement_timeout) from None
+        finally:
+            await conn.close()
 
     async def _transaction(
         self, work: Callable[[Connection], Awaitable[T]], *, read_only: bool, timeout: float, commit: bool
@@ -156,6 +188,13 @@ class PostgresBackend:
             )
         if isinstance(exc, psycopg.errors.InsufficientPrivilege):
             return PermissionDeniedError(f"connection {name!r}: {message}")
+        if exc.sqlstate is None and isinstance(exc, psycopg.ProgrammingError):
+            # psycopg, not the server, refusing the kind of result the statement gave
+            if "COPY" in message:
+                return InvalidArgumentError(f"connection {name!r}: COPY is not supported; read rows with SELECT")
+            return InvalidArgumentError(
+                f"connection {name!r}: the statement returns no rows; query is for statements that return rows"
+            )
         if "multiple commands" in message:
             return InvalidArgumentError(f"connection {name!r}: send one SQL statement per call ({message})")
         if isinstance(exc, psycopg.OperationalError):

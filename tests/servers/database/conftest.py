@@ -3,7 +3,10 @@
 `db` runs a test on both: a server with a read-only connection `ro` and a
 writable one `rw` to the same database, plus direct access for checking what
 really happened. PostgreSQL tests get a uniquely named schema that is dropped
-afterwards (the database is shared with other test runs).
+afterwards (the database is shared with other test runs). On PostgreSQL `ro`
+logs in as a plain role made for the test (`pg_role`), which may read
+everything and write the test schema: the server refuses read-only
+connections as a superuser, and only the read-only session stops its writes.
 """
 
 from __future__ import annotations
@@ -11,10 +14,11 @@ from __future__ import annotations
 import sqlite3
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import psycopg
 import pytest
@@ -83,6 +87,34 @@ def pg_schema(postgres_url: str) -> Iterator[str]:
             conn.execute(f"DROP SCHEMA IF EXISTS {schema} CASCADE")
 
 
+@contextmanager
+def pg_role(admin_url: str, *member_of: str, attributes: str = "LOGIN") -> Iterator[str]:
+    """A new role for one test, a member of `member_of`, as a URL of the same database; dropped afterwards."""
+    name = f"pygent_dbtest_{uuid.uuid4().hex[:12]}"
+    password = uuid.uuid4().hex
+    grants = f" IN ROLE {', '.join(member_of)}" if member_of else ""
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(f"CREATE ROLE {name} {attributes} PASSWORD '{password}'{grants}")
+    parts = urlsplit(admin_url)
+    host = parts.hostname or "127.0.0.1"
+    if parts.port is not None:
+        host += f":{parts.port}"
+    try:
+        yield urlunsplit(parts._replace(netloc=f"{name}:{password}@{host}"))
+    finally:
+        with psycopg.connect(admin_url, autocommit=True) as conn:
+            conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = %s", [name])
+            conn.execute(f"DROP OWNED BY {name}")  # also revokes what was granted to it
+            conn.execute(f"DROP ROLE {name}")
+
+
+@pytest.fixture
+def pg_reader_url(postgres_url: str) -> Iterator[str]:
+    """A plain login role that reads everything (`pg_read_all_data`) and may do nothing else."""
+    with pg_role(postgres_url, "pg_read_all_data") as url:
+        yield url
+
+
 @asynccontextmanager
 async def serve(**connections: dict[str, Any]) -> AsyncIterator[Client[Any]]:
     settings = DatabaseSettings.load({"connections": connections, "connect_timeout": 3})
@@ -94,7 +126,14 @@ async def serve(**connections: dict[str, Any]) -> AsyncIterator[Client[Any]]:
 async def db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Db]:
     if request.param == "sqlite":
         url, schema = create_sqlite(tmp_path / "test.db"), "main"
+        reader = url
     else:
         url, schema = request.getfixturevalue("postgres_url"), request.getfixturevalue("pg_schema")
-    async with serve(ro={"url": url}, rw={"url": url, "writable": True}) as client:
+        reader = request.getfixturevalue("pg_reader_url")
+        # every privilege on the test tables, so only the read-only session stops writes
+        with psycopg.connect(url, autocommit=True) as conn:
+            role = urlsplit(reader).username
+            conn.execute(f"GRANT ALL ON SCHEMA {schema} TO {role}")
+            conn.execute(f"GRANT ALL ON ALL TABLES IN SCHEMA {schema} TO {role}")
+    async with serve(ro={"url": reader}, rw={"url": url, "writable": True}) as client:
         yield Db(request.param, url, schema, client)

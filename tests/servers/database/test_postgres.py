@@ -13,9 +13,9 @@ from tests.servers.database.conftest import serve
 pytestmark = [pytest.mark.anyio, pytest.mark.postgres]
 
 
-async def test_a_killed_session_is_re_established(postgres_url: str) -> None:
+async def test_a_killed_session_is_re_established(postgres_url: str, pg_reader_url: str) -> None:
     name = f"pg{uuid.uuid4().hex[:10]}"
-    async with serve(**{name: {"url": postgres_url}}) as client:
+    async with serve(**{name: {"url": pg_reader_url}}) as client:
         first = await client.call_tool("query", {"sql": "SELECT pg_backend_pid() AS pid"})
         pid = structured(first)["rows"][0][0]
         with psycopg.connect(postgres_url, autocommit=True) as admin:
@@ -39,14 +39,14 @@ async def test_an_unreachable_server_is_a_clear_error_naming_the_connection() ->
         assert listed["connections"][0]["url"] == "postgresql://reader:***@127.0.0.1:1/nowhere"
 
 
-async def test_percent_signs_need_no_escaping(postgres_url: str) -> None:
-    async with serve(pg={"url": postgres_url}) as client:
+async def test_percent_signs_need_no_escaping(pg_reader_url: str) -> None:
+    async with serve(pg={"url": pg_reader_url}) as client:
         result = await client.call_tool("query", {"sql": "SELECT 'a%b' LIKE $1 AS ok, '100%' AS pct", "params": ["a%"]})
         assert structured(result)["rows"] == [[True, "100%"]]
 
 
-async def test_types_come_back_as_json(postgres_url: str) -> None:
-    async with serve(pg={"url": postgres_url}) as client:
+async def test_types_come_back_as_json(pg_reader_url: str) -> None:
+    async with serve(pg={"url": pg_reader_url}) as client:
         result = await client.call_tool(
             "query",
             {
@@ -67,8 +67,8 @@ async def test_explain_analyze_on_a_writable_connection_is_rolled_back(postgres_
         assert conn.execute(f"SELECT count(*) FROM {pg_schema}.people").fetchone() == (3,)
 
 
-async def test_a_huge_result_stops_at_max_rows(postgres_url: str) -> None:
-    async with serve(pg={"url": postgres_url}) as client:
+async def test_a_huge_result_stops_at_max_rows(pg_reader_url: str) -> None:
+    async with serve(pg={"url": pg_reader_url}) as client:
         result = await client.call_tool("query", {"sql": "SELECT g FROM generate_series(1, 2000000) g", "max_rows": 5})
         assert structured(result)["rows"] == [[1], [2], [3], [4], [5]] and structured(result)["truncated"]
         after = await client.call_tool("query", {"sql": "SELECT 42 AS x"})

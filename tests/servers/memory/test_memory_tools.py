@@ -9,7 +9,10 @@ import pytest
 from fastmcp import Client
 from fastmcp.exceptions import ToolError
 from mcp_types import TextContent, TextResourceContents
+from pygent.servers.memory.server import create_memory_server
+from pygent.servers.memory.settings import MemorySettings
 
+from tests.fixtures.results import text as result_text
 from tests.servers.memory.conftest import data
 
 pytestmark = pytest.mark.anyio
@@ -145,3 +148,16 @@ async def test_resources_and_prompt(memory: Client[Any]) -> None:
     prompt = await memory.get_prompt("answer_with_memory", {"question": "What music?", "scope": "user:ann"})
     content = prompt.messages[0].content
     assert isinstance(content, TextContent) and "recall" in content.text
+
+
+async def test_a_store_that_failed_to_open_is_opened_again_by_the_next_write() -> None:
+    settings = MemorySettings.load()
+    settings.lance_dir.parent.mkdir(parents=True, exist_ok=True)
+    settings.lance_dir.write_text("a file where the store's folder belongs")
+    async with Client(create_memory_server(settings)) as client:
+        failed = await client.call_tool("remember", {"text": "first try", "scope": "user:ann"}, raise_on_error=False)
+        assert failed.is_error and result_text(failed) == "the memory store could not be opened; see the server log"
+        settings.lance_dir.unlink()
+        stored = data(await client.call_tool("remember", {"text": "second try", "scope": "user:ann"}))
+        listed = data(await client.call_tool("list_memories", {"scope": "user:ann"}))
+        assert [memory["id"] for memory in listed["memories"]] == [stored["id"]]
