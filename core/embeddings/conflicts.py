@@ -15,11 +15,11 @@ a bounded number of times, after short jittered waits, and then raises a clear
 from __future__ import annotations
 
 import logging
-import random
 import time
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
+from pygent.core.backoff import exponential_delay
 from pygent.core.errors import UnavailableError
 
 P = ParamSpec("P")
@@ -62,8 +62,7 @@ def retry_conflicts(
                     f"{what} failed: other writers won {ATTEMPTS} commit races in a row on the same "
                     "LanceDB table; try again"
                 ) from exc
-            # random waits keep the losers of one race from meeting again in the next
-            wait = random.uniform(0, min(MAX_WAIT, FIRST_WAIT * 2**attempt))
+            wait = exponential_delay(attempt + 1, FIRST_WAIT, MAX_WAIT, jitter=True)
             log.info("commit conflict, retrying", extra={"operation": what, "attempt": attempt, "wait": round(wait, 3)})
             time.sleep(wait)
     raise AssertionError("unreachable: attempts >= 1")
