@@ -22,6 +22,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager, suppress
 
 import anyio
+from pygent.core.lines import LineSplitter
 
 _CHUNK = 1 << 16
 
@@ -31,9 +32,7 @@ class PipeLines:
 
     def __init__(self, fd: int) -> None:
         self._fd = fd
-        # A bytearray, split only once a newline arrives: a long message read in
-        # 64 KB chunks would otherwise be copied and re-scanned for every chunk.
-        self._buffer = bytearray()
+        self._splitter = LineSplitter()
         self._lines: list[bytes] = []
         self._eof = False
 
@@ -43,9 +42,8 @@ class PipeLines:
     async def __anext__(self) -> str:
         while not self._lines:
             if self._eof:
-                if self._buffer:
-                    line, self._buffer = self._buffer, bytearray()
-                    return line.decode("utf-8", "replace")
+                if last := self._splitter.rest():
+                    return last.decode("utf-8", "replace")
                 raise StopAsyncIteration
             try:
                 chunk = os.read(self._fd, _CHUNK)
@@ -55,12 +53,7 @@ class PipeLines:
             if not chunk:
                 self._eof = True
                 continue
-            self._buffer += chunk
-            if b"\n" not in chunk:
-                continue
-            *complete, rest = self._buffer.split(b"\n")
-            self._buffer = bytearray(rest)
-            self._lines = [bytes(line) + b"\n" for line in complete]
+            self._lines = [line + b"\n" for line in self._splitter.feed(chunk)]
         return self._lines.pop(0).decode("utf-8", "replace")
 
 

@@ -56,6 +56,12 @@ def _capabilities(ctx: ServerRequestContext[Any, Any]) -> dict[str, Any]:
     return caps.model_dump(by_alias=True, exclude_none=True, mode="json") if caps else {}
 
 
+def _session_id(ctx: ServerRequestContext[Any, Any]) -> str | None:
+    request: Any = ctx.request
+    headers = getattr(request, "headers", None)
+    return headers.get("mcp-session-id") if headers is not None else None
+
+
 def _wants_progress(ctx: ServerRequestContext[Any, Any]) -> bool:
     meta: Any = ctx.meta or {}
     return meta.get("progress_token", meta.get("progressToken")) is not None
@@ -83,6 +89,7 @@ class LegacyFront:
         self.ctx = ctx
         self.wants_progress = _wants_progress(ctx)
         self.caller = caller_of(ctx)
+        self.session_id = _session_id(ctx)
 
     def capabilities(self) -> dict[str, Any]:
         return _capabilities(self.ctx)
@@ -150,6 +157,7 @@ class DeferredFront:
         self.ctx = ctx
         self.wants_progress = _wants_progress(ctx)
         self.caller = caller_of(ctx)
+        self.session_id = _session_id(ctx)
         self.asks: list[Ask] = []
         self.missing: set[str] = set()  # capabilities the server asked for that the client lacks
         self.changed = anyio.Event()

@@ -17,7 +17,7 @@ import mcp_types as types
 from mcp.server.context import ServerRequestContext
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
-from pygent.core.errors import PygentError
+from pygent.core.errors import NotFoundError, PygentError, to_error_data
 from pygent.host.gateway.front import DeferredFront, LegacyFront, forwardable_meta, resolve_input_requests
 from pygent.host.gateway.pending import PendingCalls
 from pygent.host.gateway.sessions import SessionTracker
@@ -37,10 +37,10 @@ def tool_error(message: str) -> types.CallToolResult:
 
 
 def _rpc_error(exc: PygentError, *, not_found: int | None = None) -> MCPError:
-    code = exc.code
-    if not_found is not None and type(exc).__name__ == "NotFoundError":
-        code = not_found
-    return MCPError(code=code, message=exc.message)
+    data = to_error_data(exc)
+    if not_found is not None and isinstance(exc, NotFoundError):
+        data.code = not_found
+    return MCPError.from_error_data(data)
 
 
 def _is_modern(version: str | None) -> bool:

@@ -1,9 +1,43 @@
 """Build the gateway's MCP server and its faces: streamable HTTP, legacy SSE and stdio.
 
     face = GatewayFace(AggregateView(mesh), pending)
-    app_routes = face.http_routes("/mcp") + face.sse_routes()
-    async with face.running(): ...           # the streamable-HTTP session manager
+    async with face.running():               # the streamable-HTTP session managers
+        app = face.http_app()                # ASGI: POST/GET/DELETE /mcp, both eras
+        face.handle_sse, face.sse_messages   # ASGI: GET /sse and POST /messages/
     await face.serve_stdio()                 # `pygent mcp`
+
+A 2026-07-28 request to a face over an empty mesh:
+
+    >>> import anyio, httpx2, tempfile
+    >>> from pathlib import Path
+    >>> from pygent.core.db import open_engine
+    >>> from pygent.host.gateway.views import AggregateView
+    >>> from pygent.host.mesh.backend import SupervisorPolicy
+    >>> from pygent.host.mesh.mesh import Mesh
+    >>> from pygent.registry.registry import Registry
+    >>> from pygent.registry.store import RegistryStore
+    >>> META = {"io.modelcontextprotocol/protocolVersion": "2026-07-28",
+    ...         "io.modelcontextprotocol/clientInfo": {"name": "doc", "version": "1"},
+    ...         "io.modelcontextprotocol/clientCapabilities": {}}
+    >>> async def demo(state: Path) -> object:
+    ...     store = RegistryStore(open_engine(None, state))
+    ...     await store.create()
+    ...     registry = Registry({}, store)
+    ...     async with Mesh(registry, SupervisorPolicy(), {}) as mesh, anyio.create_task_group() as group:
+    ...         pending = PendingCalls()
+    ...         pending.attach(group)
+    ...         face = GatewayFace(AggregateView(mesh), pending)
+    ...         async with face.running():
+    ...             transport = httpx2.ASGITransport(app=face.http_app())
+    ...             async with httpx2.AsyncClient(transport=transport, base_url="http://127.0.0.1") as http:
+    ...                 body = {"jsonrpc": "2.0", "id": 1, "method": "tools/list", "params": {"_meta": META}}
+    ...                 headers = {"mcp-protocol-version": "2026-07-28", "mcp-method": "tools/list",
+    ...                            "accept": "application/json, text/event-stream"}
+    ...                 answer = await http.post("/mcp", json=body, headers=headers)
+    ...         group.cancel_scope.cancel()
+    ...     return answer.json()["result"]["tools"]
+    >>> anyio.run(demo, Path(tempfile.mkdtemp()) / "state.db")
+    []
 
 Built on the MCP SDK's low-level server: the gateway forwards requests and
 never runs tools itself, so the decorator layer would only add cost per call.

@@ -305,15 +305,40 @@ class Backend:
         timeout: float | None = None,
     ) -> CallResult:
         """Call one of this server's tools by its own (un-namespaced) name."""
-        session = await self._admit()
-        params = types.CallToolRequestParams(
-            name=name,
-            arguments=arguments,
-            input_responses=input_responses,
-            request_state=request_state,
-            _meta=_meta(meta),
+        began = time.perf_counter()
+        try:
+            session = await self._admit()
+            params = types.CallToolRequestParams(
+                name=name,
+                arguments=arguments,
+                input_responses=input_responses,
+                request_state=request_state,
+                _meta=_meta(meta),
+            )
+            result = await session.call_tool(params, interactions, self.timeout_for(timeout))
+        except anyio.get_cancelled_exc_class():
+            self._log_failed_call(name, began, "cancelled", interactions)
+            raise
+        except (PygentError, MCPError) as exc:
+            self._log_failed_call(name, began, exc.message if isinstance(exc, PygentError) else str(exc), interactions)
+            raise
+        if isinstance(result, dict) and result.get("isError"):
+            self._log_failed_call(name, began, _error_text(result), interactions)
+        return result
+
+    def _log_failed_call(self, tool: str, began: float, error: str, interactions: Interactions | None) -> None:
+        """One structured line per tool call that failed, timed out or was cancelled."""
+        log.warning(
+            "tool call failed",
+            extra={
+                "server": self.name,
+                "tool": tool,
+                "duration_ms": round((time.perf_counter() - began) * 1000, 1),
+                "error": error,
+                "caller": interactions.caller if interactions else None,
+                "session": interactions.session_id if interactions else None,
+            },
         )
-        return await session.call_tool(params, interactions, self.timeout_for(timeout))
 
     async def read_resource(
         self,
@@ -377,6 +402,11 @@ class Backend:
             return
         del self._subscribers[uri]
         await self._ready_session().client().session.unsubscribe_resource(uri)
+
+
+def _error_text(result: dict[str, Any]) -> str:
+    texts = [block.get("text", "") for block in result.get("content", []) if isinstance(block, dict)]
+    return " ".join(texts)[:300] or "error result"
 
 
 def _meta(meta: dict[str, Any] | None) -> types.RequestParamsMeta | None:

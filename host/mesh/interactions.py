@@ -19,6 +19,7 @@ class Interactions(Protocol):
 
     wants_progress: bool  # whether the caller asked for progress notifications
     caller: str  # who the call is for (a principal, or a marker for callers that cannot answer)
+    session_id: str | None  # the caller's MCP session, when it has one (for logs)
 
     def capabilities(self) -> dict[str, Any]:
         """The caller's client capabilities, as a 2026-07-28 request envelope declares them."""
@@ -46,6 +47,7 @@ class NoInteractions:
 
     wants_progress = False
     caller = "no-client"
+    session_id: str | None = None
 
     def capabilities(self) -> dict[str, Any]:
         return {}

@@ -1,9 +1,24 @@
 """The mesh: every registered server's backend, and the aggregated, namespaced catalog.
 
-    async with Mesh(registry, policy, environ) as mesh:
-        await mesh.wait_settled()
-        backend, tool = mesh.route_tool("memory_recall")
-        result = await backend.call_tool(tool, {"query": "..."})
+    >>> import sys, tempfile, anyio
+    >>> from pathlib import Path
+    >>> from pygent.core.db import open_engine
+    >>> from pygent.registry.models import parse_entry
+    >>> from pygent.registry.registry import Registry
+    >>> from pygent.registry.store import RegistryStore
+    >>> ADD = "import fastmcp; m = fastmcp.FastMCP('demo'); m.tool(name='add')(lambda a, b: a + b); m.run()"
+    >>> async def demo(state: Path) -> str:
+    ...     store = RegistryStore(open_engine(None, state))
+    ...     await store.create()
+    ...     registry = Registry({"demo": parse_entry({"command": sys.executable, "args": ["-c", ADD]})}, store)
+    ...     await registry.load()
+    ...     async with Mesh(registry, SupervisorPolicy(), {}) as mesh:
+    ...         await mesh.wait_settled(30)
+    ...         route = mesh.route_tool("demo_add")          # namespaced: <server>_<tool>
+    ...         result = await route.backend.call_tool(route.tool.name, {"a": 2, "b": 3})
+    ...         return result["content"][0]["text"]
+    >>> anyio.run(demo, Path(tempfile.mkdtemp()) / "state.db")
+    '5'
 
 Each backend runs its own supervisor in the mesh's task group, so one slow or
 crashing server never delays another. Listeners (the gateway) hear about

@@ -29,6 +29,7 @@ import mcp_types
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
 from mcp.shared.message import SessionMessage
 from pygent.core.errors import UnavailableError
+from pygent.core.lines import LineSplitter
 from pygent.registry.models import StdioServer
 
 log = logging.getLogger("pygent.host.mesh.stdio")
@@ -140,17 +141,11 @@ class StdioProcess:
 
     async def _pump_stdout(self, sink: MemoryObjectSendStream[SessionMessage | Exception]) -> None:
         assert self._process is not None and self._process.stdout is not None
-        buffer = bytearray()  # split only once a newline arrives: long messages come in many chunks
+        lines = LineSplitter()
         async with sink:
             with suppress(anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError, OSError):
                 while True:
-                    chunk = await self._process.stdout.receive(_READ_CHUNK)
-                    buffer += chunk
-                    if b"\n" not in chunk:
-                        continue
-                    *lines, rest = buffer.split(b"\n")
-                    buffer = bytearray(rest)
-                    for line in lines:
+                    for line in lines.feed(await self._process.stdout.receive(_READ_CHUNK)):
                         if line.strip():
                             await sink.send(_parse_line(line))
 
@@ -172,19 +167,13 @@ class StdioProcess:
 
     async def _pump_stderr(self) -> None:
         assert self._process is not None and self._process.stderr is not None
-        buffer = bytearray()
+        lines = LineSplitter()
         with suppress(anyio.EndOfStream, anyio.ClosedResourceError, anyio.BrokenResourceError, OSError):
             while True:
-                chunk = await self._process.stderr.receive(_READ_CHUNK)
-                buffer += chunk
-                if b"\n" not in chunk:
-                    continue
-                *lines, rest = buffer.split(b"\n")
-                buffer = bytearray(rest)
-                for line in lines:
+                for line in lines.feed(await self._process.stderr.receive(_READ_CHUNK)):
                     self._stderr.append(line.decode("utf-8", "replace").rstrip())
-        if buffer:
-            self._stderr.append(buffer.decode("utf-8", "replace").rstrip())
+        if last := lines.rest():
+            self._stderr.append(last.decode("utf-8", "replace").rstrip())
         self._stderr_done.set()
 
     async def _watch_exit(self) -> None:

@@ -97,7 +97,9 @@ async def test_the_hosts_own_origin_and_clients_without_origin_work(tmp_path: Pa
             page = {"Origin": own_origin(host), "Sec-Fetch-Site": "same-origin"}
             same_host = {"Origin": own_origin(host).replace("127.0.0.1", "localhost")}
             for headers in (page, same_host, {}):
-                called = await http.post("/api/tools/toy_add/call", json={"arguments": {"a": 2, "b": 3}}, headers=headers)
+                called = await http.post(
+                    "/api/tools/toy_add/call", json={"arguments": {"a": 2, "b": 3}}, headers=headers
+                )
                 assert called.status_code == 200 and called.json()["structuredContent"] == {"result": 5}
 
 

@@ -67,7 +67,9 @@ async def test_forged_host_gets_421_and_foreign_origin_403(tmp_path: Path) -> No
                 assert forged.status_code == 421
                 foreign = await http.post(path, json=LIST, headers={**MCP_HEADERS, "Origin": "http://evil.example"})
                 assert foreign.status_code == 403
-            other_port = await http.post("/mcp", json=INITIALIZE, headers={**MCP_HEADERS, "Origin": "http://localhost:5173"})
+            other_port = await http.post(
+                "/mcp", json=INITIALIZE, headers={**MCP_HEADERS, "Origin": "http://localhost:5173"}
+            )
             assert other_port.status_code == 403
             own = await http.post("/mcp", json=INITIALIZE, headers={**MCP_HEADERS, "Origin": host.url})
             assert own.status_code == 200 and '"serverInfo"' in own.text, own.text
