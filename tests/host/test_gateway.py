@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import httpx2
 import pytest
 from fastmcp import Client
 from fastmcp.exceptions import ToolError
@@ -29,3 +30,16 @@ async def test_unknown_tool_is_a_tool_error_naming_it(tmp_path: Path) -> None:
         async with Client(host.url + "/mcp") as client:
             with pytest.raises(ToolError, match="toy_nope"):
                 await client.call_tool("toy_nope", {})
+
+
+async def test_a_disabled_servers_tool_says_the_server_is_disabled(tmp_path: Path) -> None:
+    async with running_host(tmp_path, {"toy": toy_entry()}) as host:
+        await host.runtime.mesh.set_enabled("toy", False)
+        async with Client(host.url + "/mcp") as client:
+            with pytest.raises(ToolError) as raised:
+                await client.call_tool("toy_echo", {"text": "x"})
+        assert str(raised.value) == "tool 'toy_echo' belongs to server 'toy', which is disabled"
+        async with httpx2.AsyncClient(base_url=host.url) as http:
+            called = await http.post("/api/tools/toy_echo/call", json={"arguments": {"text": "x"}})
+        assert called.status_code == 404
+        assert called.json() == {"error": "tool 'toy_echo' belongs to server 'toy', which is disabled"}
