@@ -21,11 +21,13 @@ from typing import Any
 
 import anyio
 from fastmcp import FastMCP
-from fastmcp.exceptions import FastMCPError, ToolError
+from fastmcp.exceptions import FastMCPError, ToolError, ValidationError
 from fastmcp.server.context import reset_transport, set_transport
 from fastmcp.server.middleware import Middleware, MiddlewareContext
 from fastmcp.server.middleware.middleware import CallNext
 from mcp.server.stdio import stdio_server
+from pydantic import ValidationError as PydanticValidationError
+from pygent.core.arguments import describe
 from pygent.core.errors import ConfigError, PygentError
 from pygent.core.logs import configure_logging
 from pygent.core.network import is_loopback
@@ -35,7 +37,8 @@ log = logging.getLogger("pygent.core.server_kit")
 
 
 class PygentErrorMiddleware(Middleware):
-    """Report `PygentError`s from tools, resources and prompts as their own message."""
+    """Report `PygentError`s from tools, resources and prompts as their own message,
+    and argument validation errors as one line naming each argument."""
 
     async def on_request(self, context: MiddlewareContext[Any], call_next: CallNext[Any, Any]) -> Any:
         try:
@@ -43,10 +46,15 @@ class PygentErrorMiddleware(Middleware):
         except PygentError as exc:
             raise ToolError(exc.message) from exc
         except FastMCPError as exc:
+            cause = exc.__cause__
             # FastMCP masks a failing tool/resource/prompt as "Error calling tool 'x'"
             # before middleware sees it; the PygentError is kept as the cause.
-            if isinstance(exc.__cause__, PygentError):
-                raise type(exc)(exc.__cause__.message) from exc.__cause__
+            if isinstance(cause, PygentError):
+                raise type(exc)(cause.message) from cause
+            # Its argument check raises ValidationError with pydantic's multi-line report as text.
+            if isinstance(exc, ValidationError) and isinstance(cause, PydanticValidationError):
+                arguments = getattr(context.message, "arguments", None)
+                raise ToolError(describe(cause, arguments if isinstance(arguments, dict) else None)) from cause
             raise
 
 
