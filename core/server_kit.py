@@ -1,14 +1,32 @@
 """What every capability server shares: construction and standalone running.
 
-    mcp = create_server("memory", instructions="Long-term memory", lifespan=lifespan)
+A server built by `create_server` hides internal exception text from clients
+(`mask_error_details`) and turns our own errors (`PygentError`) and bad
+arguments into tool errors of one line, so a client never sees a traceback
+or pydantic's report:
 
-    if __name__ == "__main__":          # servers/<name>/__main__.py
-        serve_standalone(build)         # build(argv_settings) -> FastMCP
+    >>> import anyio
+    >>> from fastmcp import Client
+    >>> from pygent.core.errors import NotFoundError
+    >>> server = create_server("notes", instructions="A few notes")
+    >>> @server.tool
+    ... def read(name: str) -> str:
+    ...     raise NotFoundError(f"no note {name!r}")
+    >>> async def call(arguments):
+    ...     async with Client(server) as client:
+    ...         result = await client.call_tool("read", arguments, raise_on_error=False)
+    ...         return result.content[0].text
+    >>> anyio.run(call, {"name": "todo"})
+    "no note 'todo'"
+    >>> anyio.run(call, {"nmae": "todo"})
+    "missing required argument 'name'; unexpected argument 'nmae'"
 
-A server built here hides internal exception text from clients
-(`mask_error_details`) and turns our own errors (`PygentError`) into tool errors
-whose message the client sees, so a bad argument is a clear tool error and
-never a traceback.
+Run alone, `servers/<name>/__main__.py` calls `serve_standalone("notes", build)`
+with `build(args) -> FastMCP`; it parses this command line and serves until stopped:
+
+    >>> args = standalone_parser("notes").parse_args(["--transport", "http", "--port", "8765"])
+    >>> (args.transport, args.host, args.port)
+    ('http', '127.0.0.1', 8765)
 """
 
 from __future__ import annotations
