@@ -1,7 +1,9 @@
 """`${VAR}` and `${VAR:-default}` expansion inside configuration values.
 
-    expand({"url": "${API:-http://127.0.0.1}/mcp"}, {"API": "http://x"})
-    # {'url': 'http://x/mcp'}
+    >>> expand({"url": "${API:-http://127.0.0.1}/mcp"}, {"API": "http://x"})
+    {'url': 'http://x/mcp'}
+    >>> expand("${API:-http://127.0.0.1}/mcp", {})
+    'http://127.0.0.1/mcp'
 
 A reference to an unset variable without a default is an error, not an empty
 string: a silently empty token or path is worse than a clear message.

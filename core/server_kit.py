@@ -1,14 +1,32 @@
 """What every capability server shares: construction and standalone running.
 
-    mcp = create_server("memory", instructions="Long-term memory", lifespan=lifespan)
+A server built by `create_server` hides internal exception text from clients
+(`mask_error_details`) and turns our own errors (`PygentError`) and bad
+arguments into tool errors of one line, so a client never sees a traceback
+or pydantic's report:
 
-    if __name__ == "__main__":          # servers/<name>/__main__.py
-        serve_standalone(build)         # build(argv_settings) -> FastMCP
+    >>> import anyio
+    >>> from fastmcp import Client
+    >>> from pygent.core.errors import NotFoundError
+    >>> server = create_server("notes", instructions="A few notes")
+    >>> @server.tool
+    ... def read(name: str) -> str:
+    ...     raise NotFoundError(f"no note {name!r}")
+    >>> async def call(arguments):
+    ...     async with Client(server) as client:
+    ...         result = await client.call_tool("read", arguments, raise_on_error=False)
+    ...         return result.content[0].text
+    >>> anyio.run(call, {"name": "todo"})
+    "no note 'todo'"
+    >>> anyio.run(call, {"nmae": "todo"})
+    "missing required argument 'name'; unexpected argument 'nmae'"
 
-A server built here hides internal exception text from clients
-(`mask_error_details`) and turns our own errors (`PygentError`) into tool errors
-whose message the client sees, so a bad argument is a clear tool error and
-never a traceback.
+Run alone, `servers/<name>/__main__.py` calls `serve_standalone("notes", build)`
+with `build(args) -> FastMCP`; it parses this command line and serves until stopped:
+
+    >>> args = standalone_parser("notes").parse_args(["--transport", "http", "--port", "8765"])
+    >>> (args.transport, args.host, args.port)
+    ('http', '127.0.0.1', 8765)
 """
 
 from __future__ import annotations
@@ -21,11 +39,13 @@ from typing import Any
 
 import anyio
 from fastmcp import FastMCP
-from fastmcp.exceptions import FastMCPError, ToolError
+from fastmcp.exceptions import FastMCPError, ToolError, ValidationError
 from fastmcp.server.context import reset_transport, set_transport
 from fastmcp.server.middleware import Middleware, MiddlewareContext
 from fastmcp.server.middleware.middleware import CallNext
 from mcp.server.stdio import stdio_server
+from pydantic import ValidationError as PydanticValidationError
+from pygent.core.arguments import describe
 from pygent.core.errors import ConfigError, PygentError
 from pygent.core.logs import configure_logging
 from pygent.core.network import is_loopback
@@ -35,7 +55,8 @@ log = logging.getLogger("pygent.core.server_kit")
 
 
 class PygentErrorMiddleware(Middleware):
-    """Report `PygentError`s from tools, resources and prompts as their own message."""
+    """Report `PygentError`s from tools, resources and prompts as their own message,
+    and argument validation errors as one line naming each argument."""
 
     async def on_request(self, context: MiddlewareContext[Any], call_next: CallNext[Any, Any]) -> Any:
         try:
@@ -43,10 +64,15 @@ class PygentErrorMiddleware(Middleware):
         except PygentError as exc:
             raise ToolError(exc.message) from exc
         except FastMCPError as exc:
+            cause = exc.__cause__
             # FastMCP masks a failing tool/resource/prompt as "Error calling tool 'x'"
             # before middleware sees it; the PygentError is kept as the cause.
-            if isinstance(exc.__cause__, PygentError):
-                raise type(exc)(exc.__cause__.message) from exc.__cause__
+            if isinstance(cause, PygentError):
+                raise type(exc)(cause.message) from cause
+            # Its argument check raises ValidationError with pydantic's multi-line report as text.
+            if isinstance(exc, ValidationError) and isinstance(cause, PydanticValidationError):
+                arguments = getattr(context.message, "arguments", None)
+                raise ToolError(describe(cause, arguments if isinstance(arguments, dict) else None)) from cause
             raise
 
 

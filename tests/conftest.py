@@ -8,6 +8,7 @@ developer's own settings never leak into a test.
 from __future__ import annotations
 
 import os
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -37,3 +38,11 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[P
 @pytest.fixture
 def postgres_url() -> str:
     return POSTGRES_URL
+
+
+@pytest.fixture
+def closed_port() -> int:
+    """A 127.0.0.1 port that refuses connections (bound, then released)."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])

@@ -1,6 +1,9 @@
 """Literals for LanceDB filters (DataFusion SQL), built from values, never pasted raw.
 
-    f"scope IN ({sql_list(scopes)})"      f"name = {sql_str(name)}"
+    >>> f"scope IN ({sql_list(['user:ann', 'default'])})"
+    "scope IN ('user:ann', 'default')"
+    >>> "name = " + sql_str("O'Brien")
+    "name = 'O''Brien'"
 
 Kept apart from `tables` so code that only builds filters does not import lancedb.
 """

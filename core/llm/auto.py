@@ -2,9 +2,13 @@
 
 Choosing needs network probes, which are async, while `select_provider` is a
 plain function; so `auto` returns this provider, which probes on its first
-call: Ollama when it answers and has a model pulled, else the calling MCP
-client's model when it offers sampling, else `NoModelError`. The choice is
-then kept for the life of the provider (one tool call, or one agent run).
+call: the OpenAI-compatible endpoint at PYGENT_OPENAI_BASE_URL when one is set
+and lists a model, else Ollama when it answers and has a model pulled, else
+the calling MCP client's model when it declares sampling, else `NoModelError`.
+The choice is then kept for the life of the provider (one tool call, or one
+agent run). A client that declares sampling but refuses the request as
+unsupported also ends in `NoModelError` (raised by `ClientProvider.chat`), so
+callers can fall back the same way.
 
     provider = AutoProvider(settings, ctx)
     chosen = await provider.resolve()     # optional: to learn the choice early
@@ -15,21 +19,23 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 
 from fastmcp import Context
-from pygent.core.llm.base import ChatChunk, ChatMessage, ChatOptions, ChatResponse, LLMProvider, NoModelError, ToolSpec
+from pygent.core.llm.base import (
+    NO_MODEL_HELP,
+    ChatChunk,
+    ChatMessage,
+    ChatOptions,
+    ChatResponse,
+    LLMProvider,
+    NoModelError,
+    ToolSpec,
+)
 from pygent.core.llm.client import ClientProvider, offers_sampling
 from pygent.core.llm.retry import RetryPolicy
 from pygent.core.settings import Settings
 
-NO_MODEL_HELP = (
-    "no language model is available. Configure one with PYGENT_LLM: `ollama:llama3.2` for a local Ollama "
-    "(at OLLAMA_HOST, default http://127.0.0.1:11434; run `ollama serve` and `ollama pull llama3.2`), "
-    "`openai:gpt-4o-mini` with PYGENT_OPENAI_API_KEY (PYGENT_OPENAI_BASE_URL for vLLM, llama.cpp or LM Studio), "
-    "or `client` to use the model of an MCP client that supports sampling"
-)
-
 
 class AutoProvider:
-    """Ollama if reachable, else the MCP client's model, else a clear `NoModelError`."""
+    """A configured OpenAI-compatible endpoint, else Ollama, else the MCP client's model, else `NoModelError`."""
 
     def __init__(
         self, settings: Settings, client_context: Context | None = None, retry: RetryPolicy | None = None
@@ -51,26 +57,57 @@ class AutoProvider:
         """Probe once and keep the choice.
 
         Raises:
-            NoModelError: neither Ollama nor a sampling-capable client is there.
+            NoModelError: no endpoint, no Ollama and no sampling-capable client is there.
         """
         if self._chosen is not None:
             return self._chosen
-        # Imported on use, like in `select`: keeps the ollama package out of a server's start.
-        from pygent.core.llm.ollama import OllamaProvider
-
-        ollama = OllamaProvider(host=self.settings.ollama_host, timeout=self.settings.llm_timeout, retry=self.retry)
-        detail = f"Ollama is not answering at {ollama.host}"
-        if await ollama.reachable():
-            models = await ollama.list_models()
-            if models:
-                ollama.model = models[0]
-                self._chosen = ollama
-                return ollama
-            detail = f"Ollama at {ollama.host} has no models pulled"
+        tried = []
+        for probe in (self._openai, self._ollama):
+            found, detail = await probe()
+            if found is not None:
+                self._chosen = found
+                return found
+            if detail:
+                tried.append(detail)
         if offers_sampling(self.client_context) and self.client_context is not None:
             self._chosen = ClientProvider(self.client_context, timeout=self.settings.llm_timeout)
             return self._chosen
-        raise NoModelError(f"{NO_MODEL_HELP} ({detail}, and the MCP client offers no sampling)")
+        tried.append("the MCP client does not declare sampling")
+        raise NoModelError(f"{NO_MODEL_HELP} ({'; '.join(tried)})")
+
+    async def _openai(self) -> tuple[LLMProvider | None, str]:
+        base_url = self.settings.openai_base_url
+        if not base_url:
+            return None, ""
+        # Imported on use, like in `select`: keeps the HTTP clients out of a server's start.
+        from pygent.core.llm.openai_compat import OpenAICompatProvider
+
+        endpoint = OpenAICompatProvider(
+            "",
+            base_url=base_url,
+            api_key=self.settings.openai_api_key,
+            timeout=self.settings.llm_timeout,
+            retry=self.retry,
+        )
+        if not await endpoint.reachable():
+            return None, f"{endpoint.base_url} is not answering"
+        models = await endpoint.list_models()
+        if not models:
+            return None, f"{endpoint.base_url} lists no models"
+        endpoint.model = models[0]
+        return endpoint, ""
+
+    async def _ollama(self) -> tuple[LLMProvider | None, str]:
+        from pygent.core.llm.ollama import OllamaProvider
+
+        ollama = OllamaProvider(host=self.settings.ollama_host, timeout=self.settings.llm_timeout, retry=self.retry)
+        if not await ollama.reachable():
+            return None, f"Ollama is not answering at {ollama.host}"
+        models = await ollama.list_models()
+        if not models:
+            return None, f"Ollama at {ollama.host} has no models pulled"
+        ollama.model = models[0]
+        return ollama, ""
 
     async def chat(
         self, messages: list[ChatMessage], tools: list[ToolSpec] | None = None, options: ChatOptions | None = None

@@ -11,6 +11,12 @@ from typing import Any, Literal, Protocol, runtime_checkable
 from pydantic import BaseModel, Field
 from pygent.core.errors import UnavailableError
 
+NO_MODEL_HELP = (
+    "no language model is available; set PYGENT_LLM=ollama:MODEL (a local Ollama, or OLLAMA_HOST), "
+    "PYGENT_LLM=openai:MODEL with PYGENT_OPENAI_BASE_URL and/or PYGENT_OPENAI_API_KEY "
+    "(OpenAI, vLLM, llama.cpp, LM Studio), or call from an MCP client that supports sampling"
+)
+
 
 # mypy run on a path cannot follow the editable `pygent.` mapping and sees Any here.
 class NoModelError(UnavailableError):  # type: ignore[misc,unused-ignore]

@@ -33,10 +33,24 @@ from fastmcp import Context
 from mcp.shared.exceptions import MCPError
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 from pygent.core.errors import CallTimeoutError, UnavailableError, UpstreamError
-from pygent.core.llm.base import ChatChunk, ChatMessage, ChatOptions, ChatResponse, ToolCall, ToolSpec, Usage
+from pygent.core.llm.base import (
+    NO_MODEL_HELP,
+    ChatChunk,
+    ChatMessage,
+    ChatOptions,
+    ChatResponse,
+    NoModelError,
+    ToolCall,
+    ToolSpec,
+    Usage,
+)
 from pygent.core.llm.usage import UsageMeter, estimate_tokens
 
 DEFAULT_MAX_TOKENS = 1024
+# How a client (or the gateway in front of it) says it cannot sample at all, as
+# opposed to failing one request: 2025-11-25 answers METHOD_NOT_FOUND, 2026-07-28
+# names the missing capability.
+CANNOT_SAMPLE = frozenset({t.METHOD_NOT_FOUND, t.MISSING_REQUIRED_CLIENT_CAPABILITY})
 
 
 class InputRequired(Exception):
@@ -101,7 +115,8 @@ class ClientProvider:
 
         Raises:
             InputRequired: on a 2026-07-28 connection, until the client has answered.
-            UnavailableError: the client offers no sampling (or no tool use, when tools are given).
+            NoModelError: the client does not declare sampling, or answers that it cannot sample.
+            UnavailableError: tools are given and the client's sampling takes no tools.
             UpstreamError: the client (or its user) declined or failed the request.
             CallTimeoutError: no answer within the timeout (2025-11-25 connections).
         """
@@ -109,6 +124,9 @@ class ClientProvider:
         key = self.key_for(params)  # before any await: concurrent callers get keys in call order
         if key in self.answers:
             return self.answers[key]
+        if not offers_sampling(self.ctx):
+            # Asking anyway would cost the client an error (-32021 on 2026-07-28) and leave us waiting.
+            raise NoModelError(f"the MCP client does not declare sampling; {NO_MODEL_HELP}")
         if tools and not _offers_tool_use(self.ctx):
             raise UnavailableError("the MCP client's model cannot call tools (it does not declare sampling.tools)")
         started = time.monotonic()
@@ -129,8 +147,6 @@ class ClientProvider:
     async def _ask(
         self, params: t.CreateMessageRequestParams
     ) -> t.CreateMessageResult | t.CreateMessageResultWithTools:
-        if not offers_sampling(self.ctx):
-            raise UnavailableError("the MCP client does not offer sampling (its model cannot be asked)")
         try:
             with anyio.fail_after(self.timeout):
                 return await self.ctx.session.create_message(
@@ -145,6 +161,8 @@ class ClientProvider:
         except TimeoutError:
             raise CallTimeoutError(f"the MCP client's model did not answer within {self.timeout:g}s") from None
         except MCPError as exc:
+            if exc.error.code in CANNOT_SAMPLE:
+                raise NoModelError(f"the MCP client cannot sample ({exc.error.message}); {NO_MODEL_HELP}") from None
             raise UpstreamError(f"the MCP client did not answer the sampling request: {exc.error.message}") from None
 
     async def stream(

@@ -3,8 +3,8 @@
     provider = OpenAICompatProvider("gpt-4o-mini", base_url="https://api.openai.com/v1", api_key=key)
     reply = await provider.chat(messages, tools=[ToolSpec(name="add", parameters={...})])
 
-Speaks `POST {base_url}/chat/completions` (JSON, or SSE with `stream: true`)
-and `GET {base_url}/models` over httpx2.
+Speaks `POST {base_url}/chat/completions` (JSON, or SSE with `stream: true`,
+read by httpx2's event-stream parser) and `GET {base_url}/models` over httpx2.
 """
 
 from __future__ import annotations
@@ -62,6 +62,8 @@ class OpenAICompatProvider:
                 f"model {self.model} at {self.base_url} did not answer within {self.timeout:g}s "
                 "(raise PYGENT_LLM_TIMEOUT)"
             ) from None
+        except httpx2.SSEError as exc:  # not an event stream at all (or an event past the size cap)
+            raise UpstreamError(f"{self.base_url} did not stream server-sent events: {exc}") from None
         except httpx2.TransportError as exc:
             message = f"the connection to {self.base_url} failed: {exc}"
             raise TransientError(UpstreamError(message)) from None
@@ -195,14 +197,15 @@ class OpenAICompatProvider:
                 await response.aclose()
 
     async def _events(self, response: httpx2.Response) -> AsyncIterator[dict[str, Any]]:
-        lines = response.aiter_lines()
+        # httpx2's SSE parser follows the spec: comments skipped, an event's `data:` lines joined.
+        events = aiter(httpx2.EventSource(response))
         while True:
-            line = await next_item(lines, self._guard)
-            if line is None:
+            event = await next_item(events, self._guard)
+            if event is None:
                 return
-            if not line.startswith("data:"):
+            data = event.data.strip()
+            if not data:
                 continue
-            data = line[5:].strip()
             if data == "[DONE]":
                 return
             try:

@@ -3,7 +3,8 @@
 ollama:MODEL   a local (or OLLAMA_HOST) Ollama; plain `ollama` takes its first pulled model
 openai:MODEL   an OpenAI-compatible endpoint (PYGENT_OPENAI_BASE_URL, PYGENT_OPENAI_API_KEY)
 client         the calling MCP client's model (needs `client_context`, a tool call's Context)
-auto           Ollama when reachable, else the client when it offers sampling (decided at first use)
+auto           the endpoint at PYGENT_OPENAI_BASE_URL if it lists a model, else Ollama when reachable,
+               else the client when it declares sampling (decided at first use)
 none           no model: callers get `NoModelError`
 
 provider = select_provider(Settings.load(), ctx)
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 from fastmcp import Context
 from pygent.core.errors import ConfigError
-from pygent.core.llm.auto import NO_MODEL_HELP, AutoProvider
-from pygent.core.llm.base import LLMProvider, NoModelError
+from pygent.core.llm.auto import AutoProvider
+from pygent.core.llm.base import NO_MODEL_HELP, LLMProvider, NoModelError
 from pygent.core.llm.client import ClientProvider, offers_sampling
 from pygent.core.llm.retry import RetryPolicy
 from pygent.core.settings import Settings
@@ -41,7 +42,7 @@ def select_provider(
         raise NoModelError(f"language models are turned off (PYGENT_LLM=none); {NO_MODEL_HELP}")
     if kind == "client" and not model:
         if client_context is None or not offers_sampling(client_context):
-            raise NoModelError(f"PYGENT_LLM=client, but the MCP client offers no sampling; {NO_MODEL_HELP}")
+            raise NoModelError(f"PYGENT_LLM=client, but the MCP client does not declare sampling; {NO_MODEL_HELP}")
         return ClientProvider(client_context, timeout=settings.llm_timeout)
     if kind == "ollama":
         # Imported on use: the ollama package (with httpx) adds ~0.3 s to a server's start,

@@ -1,7 +1,10 @@
 """Database values as JSON: what a client can read back without guessing.
 
-    to_json(Decimal("1.50"))  # "1.50"  (exact, as text)
-    to_json(b"\\x00\\xff")      # "\\\\x00ff" (PostgreSQL's hex notation)
+    >>> from decimal import Decimal
+    >>> to_json(Decimal("1.50"))          # exact, as text
+    '1.50'
+    >>> print(to_json(bytes([0, 255])))   # PostgreSQL's hex notation
+    \\x00ff
 
 Dates and times are ISO 8601, decimals and other exact or exotic types their
 text form, bytes hex, arrays lists and JSON documents themselves. Called for

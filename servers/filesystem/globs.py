@@ -1,8 +1,10 @@
 """Glob patterns over relative paths, with the reference server's (minimatch) meaning.
 
-    matcher = compile_glob("src/**/*.py")
-    matcher("src/a/b.py")        # True
-    compile_glob("*.txt")("a/b.txt")   # False: `*` never crosses `/`
+    >>> matcher = compile_glob("src/**/*.py")
+    >>> matcher("src/a/b.py"), matcher("src/b.py"), matcher("docs/b.py")
+    (True, True, False)
+    >>> compile_glob("*.txt")("a/b.txt")      # `*` never crosses `/`
+    False
 
 `*` and `?` stay within one path component, `**` spans any number of
 components, `[abc]`/`[!abc]` are classes and `{a,b}` alternatives; dot files

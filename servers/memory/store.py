@@ -4,8 +4,9 @@ All methods block (LanceDB's sync API); the server calls them in worker threads.
 Rows are keyed by an explicit id; filters are built from validated values only.
 Writes that lose a commit race to another process run again (core.embeddings.conflicts).
 
-    store = MemoryStore.open(settings.lance_dir, embedder)
-    store.add([row, ...]); store.search(query, vector, filters, k=5)
+    store = MemoryStore.open(settings.lance_dir, embedder, IndexPolicy())
+    store.add([row, ...])
+    hits = store.search("tea", vector, filters, k=5, mode="hybrid")
 """
 
 from __future__ import annotations

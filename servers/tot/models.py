@@ -92,6 +92,9 @@ class SolveResult(BaseModel):
     stats: Stats
     thinker: str = Field(description="'programmatic' or the model provider that answered")
     model: str = ""
+    fallback: str | None = Field(
+        default=None, description="with thinker 'auto': why no model thought and the programmatic thinker ran"
+    )
     message: str = ""
     tree: list[Node] = Field(default_factory=list)
 

@@ -32,7 +32,7 @@ from pygent.servers.tot.search import Search
 from pygent.servers.tot.settings import TotSettings
 from pygent.servers.tot.store import RunStore, new_run_id, now
 from pygent.servers.tot.tasks import TASKS, Task
-from pygent.servers.tot.thinkers import ModelThinker, ProgrammaticThinker, Thinker
+from pygent.servers.tot.thinkers import FallbackThinker, ModelThinker, ProgrammaticThinker, Thinker
 
 SAVE_EVERY = 0.5
 
@@ -68,7 +68,11 @@ async def choose_thinker(
     meter: Meter,
     run: RunRecord | None = None,
 ) -> tuple[Thinker, LLMProvider | None]:
-    """A programmatic thinker, or a model thinker behind the budget meter (and the raw provider).
+    """The thinker `params.thinker` asks for (and the raw provider, when a model thinks).
+
+    `auto` takes the model when one answers, else the task's programmatic
+    thinker; it gives way to the latter even when the model fails only on its
+    first call (a client that declares sampling but cannot sample).
 
     Raises:
         NoModelError: a model is needed and none is available.
@@ -76,16 +80,19 @@ async def choose_thinker(
             cannot pay for a single step.
     """
     programmatic = task.programmatic()
+    fallback = ProgrammaticThinker(programmatic, params.samples) if programmatic is not None else None
     if params.thinker == "programmatic":
-        if programmatic is None:
+        if fallback is None:
             raise InvalidArgumentError(f"task {task.name!r} has no programmatic proposer; use thinker='model'")
-        return ProgrammaticThinker(programmatic, params.samples), None
+        return fallback, None
     try:
         provider = await open_provider(host, ctx, dict(run.transcript) if run else None)
-    except NoModelError:
-        if params.thinker == "auto" and programmatic is not None:
-            return ProgrammaticThinker(programmatic, params.samples), None
-        raise
+    except NoModelError as exc:
+        if params.thinker == "model":
+            raise
+        if fallback is not None:
+            return FallbackThinker(None, fallback, meter, reason=exc.message), None
+        raise NoModelError(f"task {task.name!r} has no programmatic thinker, and {exc.message}") from None
     generation = (params.samples or 5) if params.generation == "sample" else 1
     step_cost = generation + params.evaluate_samples
     if params.budget.max_model_calls < step_cost:
@@ -104,6 +111,8 @@ async def choose_thinker(
         concurrency=settings.concurrency,
         temperature=settings.temperature,
     )
+    if params.thinker == "auto" and fallback is not None:
+        thinker = FallbackThinker(thinker, fallback, meter)
     return thinker, provider
 
 
@@ -158,7 +167,13 @@ class RunManager:
         record = await self._open(problem, task, params, run_id, ctx)
         params = record.params
         meter = Meter(params.budget.max_model_calls, params.budget.max_tokens)
-        thinker, provider = await choose_thinker(task, params, self.settings, self.host, ctx, meter, record)
+        try:
+            thinker, provider = await choose_thinker(task, params, self.settings, self.host, ctx, meter, record)
+        except NoModelError as exc:
+            # Not bad input: a run that cannot proceed, kept as failed with the reason (never waiting).
+            record.status, record.error = "failed", exc.message
+            await self.store.save(record)
+            raise
         started = time.monotonic()
         last_save = started
 
@@ -240,6 +255,7 @@ class RunManager:
         solved = best is not None and best.correct is True
         answer = best.answer if best is not None else None
         confidence = 1.0 if solved else ((best.value or 0.0) if best is not None and answer is not None else 0.0)
+        fell_back = thinker.fell_back if isinstance(thinker, FallbackThinker) else None
         stats = Stats(
             nodes=tree.size,
             expanded=search.expanded,
@@ -262,13 +278,21 @@ class RunManager:
                 "stats": stats,
                 "thinker": thinker.name,
                 "model": thinker.model,
-                "message": _message(record, search.stop_reason, solved, answer, confidence),
+                "fallback": fell_back,
+                "message": _message(record, search.stop_reason, solved, answer, confidence, fell_back),
                 "tree": tree.nodes,
             }
         )
 
 
-def _message(record: RunRecord, stop: str, solved: bool, answer: str | None, confidence: float) -> str:
+def _message(
+    record: RunRecord, stop: str, solved: bool, answer: str | None, confidence: float, fell_back: str | None
+) -> str:
+    text = _outcome(record, stop, solved, answer, confidence)
+    return f"{text}; no model answered, so the task's programmatic thinker ran" if fell_back else text
+
+
+def _outcome(record: RunRecord, stop: str, solved: bool, answer: str | None, confidence: float) -> str:
     if stop == "waiting":
         return "waiting for the client's model to answer"
     if stop == "client_rounds":

@@ -4,6 +4,10 @@ A thinker works on batches (every state of a search level at once), so model
 calls run concurrently and, with the MCP client's model on 2026-07-28
 connections, a whole level is one input round.
 
+`thinker="auto"` on a task with a programmatic thinker is a `FallbackThinker`:
+the model until it proves unreachable on its first call (no endpoint, or a
+client that cannot sample), then the task's own proposer and evaluator.
+
 - generation `propose`: one prompt per state lists several next steps;
   `sample`: `samples` independent prompts per state, one step each.
 - evaluation `value`: each state judged sure / likely / impossible
@@ -13,15 +17,20 @@ connections, a whole level is one input round.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Protocol, TypeVar
 
+from pygent.core.errors import UnavailableError
 from pygent.core.llm import ChatCall, ChatOptions, LLMProvider, chat_many
+from pygent.servers.tot.budget import Meter
 from pygent.servers.tot.models import Evaluation, Generation
 from pygent.servers.tot.tasks import Programmatic, Steps, Task
 
 DEFAULT_SAMPLES = 5
+T = TypeVar("T")
+log = logging.getLogger("pygent.servers.tot")
 
 
 @dataclass
@@ -161,3 +170,47 @@ class ModelThinker:
                 votes[choice] += 1
         total = len(replies)
         return [Judgement(count / total, [f"{count}/{total} votes"]) for count in votes]
+
+
+class FallbackThinker:
+    """A model thinker that gives way to the programmatic one when the model cannot be reached.
+
+    Only the first call may fall back: once the model has answered, a failure is
+    a real one and propagates (the run fails with its reason).
+    """
+
+    def __init__(self, model: Thinker | None, programmatic: Thinker, meter: Meter, reason: str | None = None) -> None:
+        """`model=None`: no model was there to begin with (`reason` says why)."""
+        self.current = model or programmatic
+        self.programmatic = programmatic
+        self.meter = meter
+        self.fell_back = reason
+        self._answered = False
+
+    @property
+    def name(self) -> str:
+        return self.current.name
+
+    @property
+    def model(self) -> str:
+        return self.current.model
+
+    async def expand(self, problem: str, paths: Sequence[Steps]) -> list[list[str]]:
+        return await self._call(lambda thinker: thinker.expand(problem, paths))
+
+    async def evaluate(self, problem: str, paths: Sequence[Steps]) -> list[Judgement]:
+        return await self._call(lambda thinker: thinker.evaluate(problem, paths))
+
+    async def _call(self, work: Callable[[Thinker], Awaitable[T]]) -> T:
+        if self._answered or self.current is self.programmatic:
+            return await work(self.current)
+        try:
+            result = await work(self.current)
+        except UnavailableError as exc:  # NoModelError included: a client that cannot sample
+            log.info("no model answered; using the programmatic thinker", extra={"reason": exc.message})
+            self.fell_back = exc.message
+            self.current = self.programmatic
+            self.meter.calls = 0  # the attempts that failed did not think
+            return await work(self.current)
+        self._answered = True
+        return result

@@ -1,6 +1,6 @@
 """SQLite databases (files), through the standard library, in worker threads.
 
-    backend = SQLiteBackend(target)
+    backend = SQLiteBackend(target, Path("app.db"))
     result = await backend.query("SELECT * FROM users WHERE id = ?", [42], max_rows=100, timeout=5)
 
 Placeholders are `?` (or `?NNN`). Catalog questions use SQLite's table-valued

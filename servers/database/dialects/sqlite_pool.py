@@ -1,8 +1,20 @@
 """SQLite connections opened so that the engine itself enforces what a call may do.
 
-    pool = SQLitePool(Path("app.db"), writable=False, size=4)
-    with pool.connection(timeout=5.0) as conn:
-        conn.execute("SELECT 1")
+    >>> import tempfile
+    >>> folder = tempfile.TemporaryDirectory()
+    >>> path = Path(folder.name) / "app.db"
+    >>> writer = SQLitePool("app", path, writable=True, size=2)
+    >>> with writer.connection(timeout=5.0) as conn:
+    ...     _ = conn.execute("CREATE TABLE notes (body TEXT)")
+    >>> reader = SQLitePool("app", path, writable=False, size=4)
+    >>> with reader.connection(timeout=5.0) as conn:
+    ...     conn.execute("SELECT count(*) FROM notes").fetchone()
+    (0,)
+    >>> with reader.connection(timeout=5.0) as conn:
+    ...     conn.execute("INSERT INTO notes VALUES ('hi')")
+    Traceback (most recent call last):
+    sqlite3.OperationalError: attempt to write a readonly database
+    >>> writer.close(); reader.close(); folder.cleanup()
 
 Read-only connections are opened with the URI `mode=ro`, set `PRAGMA
 query_only`, and carry an authorizer that refuses every pragma change; all

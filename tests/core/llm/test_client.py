@@ -103,9 +103,31 @@ async def test_a_batch_is_answered_in_one_round(mode: str) -> None:
 
 async def test_without_a_sampling_client_the_error_says_how_to_configure_a_model() -> None:
     async with Client(build()) as client:
-        with pytest.raises(ToolError, match="PYGENT_LLM=client, but the MCP client offers no sampling") as info:
+        with pytest.raises(ToolError, match="PYGENT_LLM=client, but the MCP client does not declare sampling") as info:
             await client.call_tool("ask", {"question": "hi"})
-    assert "ollama:llama3.2" in str(info.value)
+    assert "set PYGENT_LLM=ollama:MODEL" in str(info.value) and "PYGENT_OPENAI_BASE_URL" in str(info.value)
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_a_client_without_sampling_is_never_sent_an_input_round(mode: str) -> None:
+    # ClientProvider built directly (as a multi-round tool does): asking would cost the client a
+    # -32021 error on 2026-07-28 and leave the tool waiting for an answer that never comes.
+    async with Client(build(), mode=mode, input_required_max_rounds=1) as client:
+        with pytest.raises(ToolError, match=r"^the MCP client does not declare sampling; no language model"):
+            await client.call_tool("ask_twice", {"question": "hi"})
+
+
+@pytest.mark.parametrize("code", [t.METHOD_NOT_FOUND, t.MISSING_REQUIRED_CLIENT_CAPABILITY])
+async def test_a_client_that_declares_sampling_but_cannot_sample_means_no_model(code: int) -> None:
+    async def cannot(messages: list[t.SamplingMessage], params: t.CreateMessageRequestParams, rc: Any) -> Any:
+        return t.ErrorData(code=code, message="the calling client does not support sampling")
+
+    async with Client(build(), mode="legacy", sampling_handler=cannot) as client:
+        with pytest.raises(ToolError) as info:
+            await client.call_tool("ask", {"question": "hi"})
+    assert str(info.value).startswith(
+        "the MCP client cannot sample (the calling client does not support sampling); no language model is available"
+    )
 
 
 async def test_a_client_that_refuses_is_a_clear_tool_error() -> None:

@@ -10,8 +10,10 @@ from pygent.core.errors import CallTimeoutError, UnavailableError, UpstreamError
 from pygent.core.llm import ChatMessage, ChatOptions, ToolCall, ToolSpec
 from pygent.core.llm.openai_compat import OpenAICompatProvider
 from pygent.core.llm.retry import RetryPolicy
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
 
-from tests.fixtures.fake_llm import FakeReply, fake_openai
+from tests.fixtures.fake_llm import FakeOpenAI, FakeReply, fake_openai
 
 pytestmark = pytest.mark.anyio
 FAST = RetryPolicy(attempts=3, initial_delay=0.01, max_delay=0.05)
@@ -51,6 +53,39 @@ async def test_streaming_uses_sse_and_reports_usage_at_the_end() -> None:
     assert [c.text for c in chunks if c.text] == ["one ", "two ", "three"]
     assert chunks[-1].done and chunks[-1].usage is not None and chunks[-1].usage.completion_tokens == 3
     assert fake.chat_requests[0].body["stream_options"] == {"include_usage": True}
+
+
+async def test_events_whose_data_spans_several_lines_are_joined_as_the_sse_spec_says() -> None:
+    call = ("weather", {"city": "Paris"})
+    script = {"hi": FakeReply("one two three", tool_calls=[call], completion_tokens=3)}
+    async with fake_openai(script, multiline_data=True) as fake:
+        provider = OpenAICompatProvider("gpt-4o-mini", base_url=fake.base_url, retry=FAST)
+        chunks = [c async for c in provider.stream(user("hi"), tools=[WEATHER])]
+    assert [c.text for c in chunks if c.text] == ["one ", "two ", "three"]
+    final = chunks[-1]
+    assert final.done and [(c.name, c.arguments) for c in final.tool_calls] == [call]
+    assert final.usage is not None and final.usage.completion_tokens == 3
+
+
+class JSONInsteadOfEvents(FakeOpenAI):
+    """A server (or a proxy in front of one) that answers a streamed request with plain JSON."""
+
+    async def chat(self, request: Request) -> Response:
+        await self._record(request)
+        return JSONResponse({"choices": []})
+
+
+async def test_a_reply_that_is_not_an_event_stream_is_one_clear_error() -> None:
+    fake = JSONInsteadOfEvents({}, ["gpt-4o-mini"], None, None)
+    async with fake.serving():
+        provider = OpenAICompatProvider("gpt-4o-mini", base_url=fake.base_url, retry=FAST)
+        with pytest.raises(UpstreamError) as info:
+            [c async for c in provider.stream(user("hi"))]
+    assert str(info.value) == (
+        f"{fake.base_url} did not stream server-sent events: "
+        "Expected response with content type 'text/event-stream', got 'application/json'."
+    )
+    assert len(fake.chat_requests) == 1
 
 
 async def test_tool_calls_in_full_and_streamed_replies_and_tool_results_going_back() -> None:

@@ -13,7 +13,7 @@ from pygent.core.llm.openai_compat import OpenAICompatProvider
 from pygent.core.llm.retry import RetryPolicy
 from pygent.core.settings import Settings
 
-from tests.fixtures.fake_llm import FakeReply, RecordedRequest, fake_ollama
+from tests.fixtures.fake_llm import FakeReply, RecordedRequest, fake_ollama, fake_openai
 
 pytestmark = pytest.mark.anyio
 
@@ -58,7 +58,7 @@ def test_bad_settings_are_config_errors_saying_what_to_write(spec: str, message:
 
 def test_none_and_client_without_a_client_say_how_to_configure_a_model() -> None:
     for spec in ("none", "client"):
-        with pytest.raises(NoModelError, match=r"Configure one with PYGENT_LLM: `ollama:llama3.2`"):
+        with pytest.raises(NoModelError, match=r"; no language model is available; set PYGENT_LLM=ollama:MODEL"):
             select_provider(settings(llm=spec))
 
 
@@ -77,6 +77,30 @@ async def test_auto_with_nothing_available_raises_one_clear_error(closed_port: i
     assert not await provider.reachable()
     with pytest.raises(NoModelError, match=r"no language model is available.*Ollama is not answering"):
         await provider.chat([ChatMessage(role="user", content="hi")])
+
+
+async def test_auto_prefers_the_configured_openai_compatible_endpoint_and_its_first_model() -> None:
+    vllm = fake_openai({"hi": "from vllm"}, models=["qwen", "phi"])
+    async with fake_ollama({"hi": "from ollama"}) as ollama, vllm as fake:
+        provider = select_provider(settings(ollama_host=ollama.url, openai_base_url=fake.base_url))
+        reply = await provider.chat([ChatMessage(role="user", content="hi")])
+    assert (provider.name, provider.model, reply.message.content) == ("openai", "qwen", "from vllm")
+    assert ollama.chat_requests == []
+
+
+async def test_auto_passes_over_an_endpoint_that_is_down_and_says_so(closed_port: int) -> None:
+    async with fake_ollama({"hi": "from ollama"}) as ollama:
+        provider = select_provider(
+            settings(ollama_host=ollama.url, openai_base_url=f"http://127.0.0.1:{closed_port}/v1")
+        )
+        assert (await provider.chat([ChatMessage(role="user", content="hi")])).message.content == "from ollama"
+    nowhere = select_provider(settings(ollama_host=ollama.url, openai_base_url=f"http://127.0.0.1:{closed_port}/v1"))
+    with pytest.raises(NoModelError) as info:
+        await nowhere.chat([ChatMessage(role="user", content="hi")])
+    assert str(info.value).endswith(
+        f"(http://127.0.0.1:{closed_port}/v1 is not answering; Ollama is not answering at {ollama.url}; "
+        "the MCP client does not declare sampling)"
+    )
 
 
 async def test_auto_says_when_ollama_runs_without_models() -> None:

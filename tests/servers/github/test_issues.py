@@ -159,10 +159,10 @@ async def test_update_with_nothing_to_change_is_refused(fake: FakeGitHub, connec
 
 async def test_bad_arguments_are_rejected_by_the_schema(connect: Connect, fake: FakeGitHub) -> None:
     async with connect() as client:
-        with pytest.raises(ToolError, match=r"repo\s+String should match pattern"):
+        with pytest.raises(ToolError, match=r"^invalid argument 'repo': String should match pattern"):
             await client.call_tool("issue_read", {"method": "get", "repo": "not a repo", "issue_number": 1})
-        with pytest.raises(ToolError, match=r"method\s+Input should be"):
+        with pytest.raises(ToolError, match=r"^invalid argument 'method': Input should be"):
             await client.call_tool("issue_read", {"method": "explode", "repo": "octo/hello"})
-        with pytest.raises(ToolError, match=r"limit\s+Input should be greater than or equal to 1"):
+        with pytest.raises(ToolError, match=r"^invalid argument 'limit': Input should be greater than or equal to 1$"):
             await client.call_tool("issue_read", {"method": "list", "repo": "octo/hello", "limit": 0})
     assert fake.requests == []

@@ -67,7 +67,6 @@ async def test_the_node_budget_stops_the_search_with_the_best_so_far(client: Cli
             "over this server's cap .*PYGENT_TOT_MAX_NODES",
         ),
         ({"problem": "4 9 10 13", "task": "game24", "max_seconds": 0}, "greater than 0"),
-        ({"problem": "what is love", "task": "generic"}, "PYGENT_LLM=none"),
         ({"problem": "what", "task": "generic", "thinker": "programmatic"}, "has no programmatic proposer"),
     ],
 )
@@ -77,6 +76,15 @@ async def test_bad_input_is_a_clear_tool_error_and_stores_nothing(
     with pytest.raises(ToolError, match=message):
         await client.call_tool("solve", arguments)
     assert (await client.call_tool("list_runs", {})).structured_content == {"runs": []}
+
+
+async def test_a_generic_run_without_a_model_is_kept_as_failed_with_the_reason(client: Client[Any]) -> None:
+    with pytest.raises(ToolError, match=r"language models are turned off \(PYGENT_LLM=none\)") as info:
+        await client.call_tool("solve", {"problem": "what is love", "task": "generic"})
+    runs = (await client.call_tool("list_runs", {})).structured_content
+    assert runs is not None and [r["status"] for r in runs["runs"]] == ["failed"]
+    run = (await client.call_tool("get_run", {"run_id": runs["runs"][0]["id"]})).structured_content
+    assert run is not None and run["error"] == str(info.value) and run["result"] is None
 
 
 async def test_a_call_budget_that_cannot_pay_for_one_step_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
