@@ -26,15 +26,16 @@ async def rag() -> AsyncIterator[Client[Any]]:
 
 
 @pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    return write_corpus(tmp_path / "corpus")
+def corpus(clean_environ: Path) -> Path:
+    """The corpus inside the data folder's workspace, which ingest_path reads by default."""
+    return write_corpus(clean_environ / "workspace" / "corpus")
 
 
 @pytest.fixture(scope="module")
 def ingested_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A PYGENT_HOME whose `docs` collection holds the corpus, embedded once per test module."""
     home = tmp_path_factory.mktemp("rag-home")
-    folder = write_corpus(tmp_path_factory.mktemp("corpus"))
+    folder = write_corpus(home / "workspace" / "corpus")
 
     async def build() -> None:
         async with Client(create_rag_server(RagSettings.load({"home": str(home)}))) as client:

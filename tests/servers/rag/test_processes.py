@@ -28,8 +28,8 @@ async def test_a_fresh_process_lists_its_tools_within_two_seconds(tmp_path: Path
     assert {"ingest_path", "search", "answer", "create_collection"} <= names
 
 
-async def test_documents_survive_a_restart_and_another_model_is_refused(tmp_path: Path, corpus: Path) -> None:
-    home = tmp_path / "home"
+async def test_documents_survive_a_restart_and_another_model_is_refused(clean_environ: Path, corpus: Path) -> None:
+    home = clean_environ
     async with stdio_rag(home) as client:
         await client.call_tool("create_collection", {"name": "docs"})
         await client.call_tool("ingest_path", {"path": str(corpus / "handbook.md"), "collection": "docs"})
