@@ -5,6 +5,9 @@ plain function; so `auto` returns this provider, which probes on its first
 call: Ollama when it answers and has a model pulled, else the calling MCP
 client's model when it offers sampling, else `NoModelError`. The choice is
 then kept for the life of the provider (one tool call, or one agent run).
+A client that declares sampling but fails the request (a gateway whose own
+caller cannot sample, a user who declines) also ends in `NoModelError`: for
+`auto`, that client had no model to give.
 
     provider = AutoProvider(settings, ctx)
     chosen = await provider.resolve()     # optional: to learn the choice early
@@ -12,9 +15,11 @@ then kept for the life of the provider (one tool call, or one agent run).
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 
 from fastmcp import Context
+from pygent.core.errors import UpstreamError
 from pygent.core.llm.base import ChatChunk, ChatMessage, ChatOptions, ChatResponse, LLMProvider, NoModelError, ToolSpec
 from pygent.core.llm.client import ClientProvider, offers_sampling
 from pygent.core.llm.retry import RetryPolicy
@@ -26,6 +31,18 @@ NO_MODEL_HELP = (
     "`openai:gpt-4o-mini` with PYGENT_OPENAI_API_KEY (PYGENT_OPENAI_BASE_URL for vLLM, llama.cpp or LM Studio), "
     "or `client` to use the model of an MCP client that supports sampling"
 )
+
+
+@contextmanager
+def _client_failure_is_no_model(chosen: LLMProvider) -> Iterator[None]:
+    try:
+        yield
+    except NoModelError as exc:
+        raise NoModelError(f"{NO_MODEL_HELP} ({exc.message})") from None
+    except UpstreamError as exc:
+        if not isinstance(chosen, ClientProvider):
+            raise
+        raise NoModelError(f"{NO_MODEL_HELP} ({exc.message})") from None
 
 
 class AutoProvider:
@@ -75,14 +92,17 @@ class AutoProvider:
     async def chat(
         self, messages: list[ChatMessage], tools: list[ToolSpec] | None = None, options: ChatOptions | None = None
     ) -> ChatResponse:
-        return await (await self.resolve()).chat(messages, tools, options)
+        chosen = await self.resolve()
+        with _client_failure_is_no_model(chosen):
+            return await chosen.chat(messages, tools, options)
 
     async def stream(
         self, messages: list[ChatMessage], tools: list[ToolSpec] | None = None, options: ChatOptions | None = None
     ) -> AsyncIterator[ChatChunk]:
         chosen = await self.resolve()
-        async for chunk in chosen.stream(messages, tools, options):
-            yield chunk
+        with _client_failure_is_no_model(chosen):
+            async for chunk in chosen.stream(messages, tools, options):
+                yield chunk
 
     async def list_models(self) -> list[str]:
         chosen = await self.resolve()

@@ -33,7 +33,16 @@ from fastmcp import Context
 from mcp.shared.exceptions import MCPError
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
 from pygent.core.errors import CallTimeoutError, UnavailableError, UpstreamError
-from pygent.core.llm.base import ChatChunk, ChatMessage, ChatOptions, ChatResponse, ToolCall, ToolSpec, Usage
+from pygent.core.llm.base import (
+    ChatChunk,
+    ChatMessage,
+    ChatOptions,
+    ChatResponse,
+    NoModelError,
+    ToolCall,
+    ToolSpec,
+    Usage,
+)
 from pygent.core.llm.usage import UsageMeter, estimate_tokens
 
 DEFAULT_MAX_TOKENS = 1024
@@ -102,6 +111,7 @@ class ClientProvider:
         Raises:
             InputRequired: on a 2026-07-28 connection, until the client has answered.
             UnavailableError: the client offers no sampling (or no tool use, when tools are given).
+            NoModelError: the client answered that it cannot sample (METHOD_NOT_FOUND).
             UpstreamError: the client (or its user) declined or failed the request.
             CallTimeoutError: no answer within the timeout (2025-11-25 connections).
         """
@@ -145,6 +155,8 @@ class ClientProvider:
         except TimeoutError:
             raise CallTimeoutError(f"the MCP client's model did not answer within {self.timeout:g}s") from None
         except MCPError as exc:
+            if exc.error.code == t.METHOD_NOT_FOUND:  # e.g. a gateway whose own caller cannot sample
+                raise NoModelError(f"the MCP client cannot sample: {exc.error.message}") from None
             raise UpstreamError(f"the MCP client did not answer the sampling request: {exc.error.message}") from None
 
     async def stream(
