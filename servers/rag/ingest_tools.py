@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import anyio
+from anyio import from_thread
 from fastmcp import Context, FastMCP
 from pydantic import Field
 from pygent.core.errors import InvalidArgumentError, LimitExceededError, NotFoundError, PermissionDeniedError
@@ -44,13 +45,18 @@ def _result(collection: str, outcomes: list[Outcome]) -> IngestResult:
 def discover(root: Path, include: list[str], exclude: list[str], limit: int) -> list[Path]:
     """Files under `root` (or `root` itself) matching the globs, in path order.
 
+    Runs in a worker thread (`anyio.to_thread.run_sync`) and stops when its call is cancelled:
+    walking a large tree takes long enough to matter.
+
     Raises:
         LimitExceededError: more than `limit` files match.
     """
     if root.is_file():
         return [root]
     found = []
-    for path in sorted(root.rglob("*")):
+    for seen, path in enumerate(root.rglob("*")):
+        if seen % 256 == 0:
+            from_thread.check_cancelled()
         if not path.is_file():
             continue
         relative = path.relative_to(root).as_posix()
@@ -63,7 +69,7 @@ def discover(root: Path, include: list[str], exclude: list[str], limit: int) -> 
             raise LimitExceededError(
                 f"more than {limit} files match under {root}; narrow `include` or raise PYGENT_RAG_MAX_FILES"
             )
-    return found
+    return sorted(found)
 
 
 def _readable_root(path: str, roots: list[Path]) -> Path:

@@ -6,7 +6,7 @@ import shutil
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import anyio
 import pytest
@@ -54,9 +54,14 @@ async def ingested(ingested_template: Path, clean_environ: Path) -> AsyncIterato
         yield client
 
 
-def stdio_rag(home: Path, **env: str) -> Client[Any]:
+def stdio_rag(home: Path, log_file: TextIO | None = None, **env: str) -> Client[Any]:
+    """The server as a child process; its stderr goes to `log_file` (default: ours)."""
     transport = StdioTransport(
-        sys.executable, ["-m", "pygent.servers.rag"], env={"PYGENT_HOME": str(home), **env}, keep_alive=False
+        sys.executable,
+        ["-m", "pygent.servers.rag"],
+        env={"PYGENT_HOME": str(home), **env},
+        keep_alive=False,
+        log_file=log_file,
     )
     return Client(transport, timeout=60)
 
