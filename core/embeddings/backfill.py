@@ -85,10 +85,17 @@ def backfill_sync(
     text_column: str = "text",
     where: str | None = None,
     batch: int = 64,
+    before_batch: Callable[[], object] | None = None,
 ) -> int:
-    """`backfill` for blocking code (a worker thread, a command)."""
+    """`backfill` for blocking code (a worker thread, a command).
+
+    `before_batch` runs before each batch; background work passes `Foreground.wait_idle`
+    so that it pauses while a call is answered (see core.embeddings.foreground).
+    """
     landed = 0
     while True:
+        if before_batch is not None:
+            before_batch()
         rows = missing(table, keys, text_column, where, batch)
         if not rows:
             return landed

@@ -7,8 +7,8 @@ and lists a model, else Ollama when it answers and has a model pulled, else
 the calling MCP client's model when it declares sampling, else `NoModelError`.
 The choice is then kept for the life of the provider (one tool call, or one
 agent run). A client that declares sampling but refuses the request as
-unsupported also ends in `NoModelError` (raised by `ClientProvider.chat`), so
-callers can fall back the same way.
+unsupported, or fails it (a user who declines), also ends in `NoModelError`:
+for `auto`, that client had no model to give, so callers fall back the same way.
 
     provider = AutoProvider(settings, ctx)
     chosen = await provider.resolve()     # optional: to learn the choice early
@@ -16,9 +16,11 @@ callers can fall back the same way.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
 
 from fastmcp import Context
+from pygent.core.errors import UpstreamError
 from pygent.core.llm.base import (
     NO_MODEL_HELP,
     ChatChunk,
@@ -32,6 +34,16 @@ from pygent.core.llm.base import (
 from pygent.core.llm.client import ClientProvider, offers_sampling
 from pygent.core.llm.retry import RetryPolicy
 from pygent.core.settings import Settings
+
+
+@contextmanager
+def _client_failure_is_no_model(chosen: LLMProvider) -> Iterator[None]:
+    try:
+        yield
+    except UpstreamError as exc:
+        if not isinstance(chosen, ClientProvider):
+            raise
+        raise NoModelError(f"{NO_MODEL_HELP} ({exc.message})") from None
 
 
 class AutoProvider:
@@ -112,14 +124,17 @@ class AutoProvider:
     async def chat(
         self, messages: list[ChatMessage], tools: list[ToolSpec] | None = None, options: ChatOptions | None = None
     ) -> ChatResponse:
-        return await (await self.resolve()).chat(messages, tools, options)
+        chosen = await self.resolve()
+        with _client_failure_is_no_model(chosen):
+            return await chosen.chat(messages, tools, options)
 
     async def stream(
         self, messages: list[ChatMessage], tools: list[ToolSpec] | None = None, options: ChatOptions | None = None
     ) -> AsyncIterator[ChatChunk]:
         chosen = await self.resolve()
-        async for chunk in chosen.stream(messages, tools, options):
-            yield chunk
+        with _client_failure_is_no_model(chosen):
+            async for chunk in chosen.stream(messages, tools, options):
+                yield chunk
 
     async def list_models(self) -> list[str]:
         chosen = await self.resolve()

@@ -25,7 +25,7 @@ def main() -> None:
         "roots",
         nargs="*",
         metavar="DIR",
-        help="allowed directories (default: PYGENT_FILESYSTEM_ROOTS, else PYGENT_HOME/servers/filesystem/workspace)",
+        help="allowed directories (default: PYGENT_FILESYSTEM_ROOTS, else PYGENT_HOME/workspace)",
     )
     serve_standalone("filesystem", build, parser=parser)
 

@@ -2,7 +2,7 @@
 
     mcp = build_server(FilesystemSettings.load({"roots": ["/srv/docs"]}))
 
-With no roots configured the server works in `<PYGENT_HOME>/servers/filesystem/workspace`.
+With no roots configured the server works in `<PYGENT_HOME>/workspace`.
 """
 
 from __future__ import annotations

@@ -4,7 +4,8 @@
 
 `roots` accepts a JSON list or an `os.pathsep`-separated string
 (`PYGENT_FILESYSTEM_ROOTS=/a:/b`). With no roots configured, the server uses
-`default_root`: a `workspace` folder in its own state directory.
+`default_root`: the data folder's `workspace` (`$PYGENT_HOME/workspace`), which
+rag, search and github default to as well.
 """
 
 from __future__ import annotations
@@ -61,6 +62,4 @@ class FilesystemSettings(ServerSettings):
     @property
     def default_root(self) -> Path:
         """The directory used when no roots are configured (created on access)."""
-        path = self.state_dir / "workspace"
-        path.mkdir(parents=True, exist_ok=True)
-        return path
+        return self.data.workspace

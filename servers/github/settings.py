@@ -9,9 +9,9 @@ secret: its repr is masked, and it is only ever sent to `api_url`.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 from pygent.core.settings import ServerSettings, split_list
 
@@ -42,8 +42,9 @@ class GitHubSettings(ServerSettings):
     )
     write: bool = Field(default=False, description="expose write tools; read-only (no write tool at all) otherwise")
     git_roots: Annotated[list[Path], NoDecode] = Field(
-        default_factory=lambda: [Path.cwd()],
-        description="local repositories must lie under one of these folders; default: the working directory",
+        default_factory=list,
+        description="local repositories must lie under one of these folders; "
+        "default: the data folder's workspace ($PYGENT_HOME/workspace)",
     )
     timeout: float = Field(default=30.0, gt=0, description="seconds per GitHub request")
     max_retries: int = Field(default=2, ge=0, le=10, description="retries of a request that got a 5xx")
@@ -68,6 +69,13 @@ class GitHubSettings(ServerSettings):
     @classmethod
     def _absolute_roots(cls, value: list[Path]) -> list[Path]:
         return [root.expanduser().resolve() for root in value]
+
+    @model_validator(mode="after")
+    def _default_roots(self) -> Self:
+        # Not the working directory: a desktop app launches servers in `/`.
+        if not self.git_roots:
+            self.git_roots = [self.data.workspace.resolve()]
+        return self
 
     def has_token(self) -> bool:
         return self.token is not None and bool(self.token.get_secret_value())

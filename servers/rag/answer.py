@@ -2,8 +2,8 @@
 
 The model sees the passages as [1], [2], ... and must cite them; the labels are
 rewritten to chunk ids in the answer. Without a model (none configured or none
-reachable) nothing is written: the caller gets the best passages and a plain
-statement that no model is configured.
+reachable, or a client that cannot sample) nothing is written: the caller gets
+the best passages and `NO_MODEL`, a plain statement that no model is configured.
 """
 
 from __future__ import annotations
@@ -48,8 +48,7 @@ async def write_answer(provider: LLMProvider, question: str, hits: list[Hit]) ->
     return text, cited or hits
 
 
-def without_model(reason: str) -> str:
-    return (
-        f"No language model is configured, so no answer was written ({reason}). "
-        "The most relevant passages are listed in `citations`, each with its source and span."
-    )
+NO_MODEL = (
+    "No language model is configured: set PYGENT_LLM=ollama:MODEL (and OLLAMA_HOST) or openai:MODEL with "
+    "PYGENT_OPENAI_BASE_URL, or connect through a client that offers sampling."
+)

@@ -2,8 +2,9 @@
 
 - A heading starts a new chunk (a run of headings stays with the text below it),
   so a chunk never straddles two sections; its heading trail is recorded.
-- Paragraphs and code blocks are packed up to `max_chars`; a block longer than
-  that is split at sentence ends (code: at line ends), never mid-word if avoidable.
+- Blocks (paragraphs, code, list items, quotes, tables) are packed up to
+  `max_chars`; a block longer than that is split at sentence ends (code, list
+  items and tables: at line ends), never mid-word if avoidable.
 - A chunk of a PDF stays on one page.
 - Neighbouring chunks of one section overlap by about `overlap` characters,
   starting at a word boundary.
@@ -18,7 +19,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-from pygent.servers.rag.documents import Block, Parsed
+from pygent.servers.rag.documents import LINE_BLOCKS, Block, Parsed
 
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])\s+|\n")
 _SPACE = re.compile(r"\s")
@@ -108,7 +109,7 @@ def _pieces(text: str, blocks: list[Block], max_chars: int) -> list[Block]:
             continue
         start = block.start
         while block.end - start > max_chars:
-            cut = _cut(text, start, start + max_chars, code=block.kind == "code")
+            cut = _cut(text, start, start + max_chars, by_line=block.kind in LINE_BLOCKS)
             pieces.append(Block(block.kind, start, cut, page=block.page))
             start = cut
             while start < block.end and text[start].isspace():
@@ -118,10 +119,10 @@ def _pieces(text: str, blocks: list[Block], max_chars: int) -> list[Block]:
     return pieces
 
 
-def _cut(text: str, start: int, limit: int, *, code: bool) -> int:
+def _cut(text: str, start: int, limit: int, *, by_line: bool) -> int:
     """Where to end a piece that must stop by `limit`: a sentence or line end, else a space."""
     window = text[start:limit]
-    boundary = window.rfind("\n") if code else max((m.start() for m in _SENTENCE_END.finditer(window)), default=-1)
+    boundary = window.rfind("\n") if by_line else max((m.start() for m in _SENTENCE_END.finditer(window)), default=-1)
     if boundary > len(window) // 3:
         return start + boundary
     space = window.rfind(" ")

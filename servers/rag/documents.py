@@ -11,7 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Literal
 
-BlockKind = Literal["heading", "paragraph", "code"]
+BlockKind = Literal["heading", "paragraph", "code", "list", "quote", "table"]
+LINE_BLOCKS: frozenset[BlockKind] = frozenset({"code", "list", "table"})  # cut only at line ends
 
 
 @dataclass(frozen=True)

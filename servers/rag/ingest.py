@@ -17,7 +17,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import threading
 import time
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from typing import TYPE_CHECKING, Any
 import anyio
 from pygent.core.embeddings.backfill import backfill, land
 from pygent.core.embeddings.batching import AsyncEmbedder
+from pygent.core.embeddings.foreground import Foreground
 from pygent.servers.rag.chunking import chunk
 from pygent.servers.rag.documents import ParseError
 from pygent.servers.rag.parsers import parse_bytes
@@ -47,26 +47,41 @@ class Pending:
 
 
 class Ingestor:
-    def __init__(self, store: RagStore, embedder: AsyncEmbedder, settings: RagSettings) -> None:
+    def __init__(
+        self, store: RagStore, embedder: AsyncEmbedder, settings: RagSettings, foreground: Foreground | None = None
+    ) -> None:
         self.store = store
         self.embedder = embedder
         self.settings = settings
+        self.foreground = foreground or Foreground()
 
     async def ingest(
         self, collection: str, sources: Sequence[Source], progress: Progress | None = None
     ) -> list[Outcome]:
         outcomes: list[Outcome] = []
         pending = Pending(collection)
-        for number, source in enumerate(sources, start=1):
-            outcomes.append(await self._store_one(collection, source, pending))
-            if progress is not None:
-                await progress(number, None, f"stored {number}/{len(sources)}: {source.source}")
-        await self.embed(pending, len(sources), progress)
+        try:
+            for number, source in enumerate(sources, start=1):
+                outcomes.append(await self._store_one(collection, source, pending))
+                if progress is not None:
+                    await progress(number, None, f"stored {number}/{len(sources)}: {source.source}")
+            await self.embed(pending, len(sources), progress)
+        except anyio.get_cancelled_exc_class():
+            # Said once the work has stopped: a client that timed out learns from the log what was kept.
+            stored = sum(outcome.status == "stored" for outcome in outcomes)
+            log.warning(
+                "ingest cancelled: %d of %d documents stored (whole); vectors still missing land later",
+                stored,
+                len(sources),
+                extra={"collection": collection},
+            )
+            raise
         return outcomes
 
     async def _store_one(self, collection: str, source: Source, pending: Pending) -> Outcome:
         try:
-            prepared = await anyio.to_thread.run_sync(self._prepare, collection, source)
+            # Reading and parsing has no side effect, so a cancelled call leaves it behind at once.
+            prepared = await anyio.to_thread.run_sync(self._prepare, collection, source, abandon_on_cancel=True)
         except ParseError as exc:
             return Outcome(source.source, "failed", error=str(exc))
         except OSError as exc:
@@ -153,11 +168,16 @@ class Ingestor:
                 )
         landed += await backfill(table, self.embedder, keys=["chunk_id"], text_column="text")
         if landed:
-            threading.Thread(target=self.maintain, args=(pending.collection,), daemon=True).start()
+            self.foreground.spawn(self.maintain, pending.collection, name="rag-maintain")
         return landed
 
     def maintain(self, collection: str) -> None:
-        """Fold new chunks into the indices; build the ANN index past the threshold."""
+        """Fold new chunks into the indices; build the ANN index past the threshold.
+
+        Runs in the background once the calls in progress (the ingest that started it
+        among them) have ended.
+        """
+        self.foreground.wait_idle()
         if not self.store.maintaining.acquire(blocking=False):
             return  # another run is folding; the next ingest picks these chunks up
         try:

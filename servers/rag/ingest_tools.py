@@ -4,14 +4,17 @@ No `from __future__ import annotations`: signatures use limits from the settings
 """
 
 import fnmatch
+from collections.abc import Callable
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import anyio
+from anyio import from_thread
 from fastmcp import Context, FastMCP
 from pydantic import Field
 from pygent.core.errors import InvalidArgumentError, LimitExceededError, NotFoundError, PermissionDeniedError
 from pygent.servers.rag.collection_tools import CollectionName, services
+from pygent.servers.rag.documents import ParseError
 from pygent.servers.rag.fetch import fetch
 from pygent.servers.rag.models import FileResult, IngestResult
 from pygent.servers.rag.settings import RagSettings
@@ -42,13 +45,18 @@ def _result(collection: str, outcomes: list[Outcome]) -> IngestResult:
 def discover(root: Path, include: list[str], exclude: list[str], limit: int) -> list[Path]:
     """Files under `root` (or `root` itself) matching the globs, in path order.
 
+    Runs in a worker thread (`anyio.to_thread.run_sync`) and stops when its call is cancelled:
+    walking a large tree takes long enough to matter.
+
     Raises:
         LimitExceededError: more than `limit` files match.
     """
     if root.is_file():
         return [root]
     found = []
-    for path in sorted(root.rglob("*")):
+    for seen, path in enumerate(root.rglob("*")):
+        if seen % 256 == 0:
+            from_thread.check_cancelled()
         if not path.is_file():
             continue
         relative = path.relative_to(root).as_posix()
@@ -61,19 +69,37 @@ def discover(root: Path, include: list[str], exclude: list[str], limit: int) -> 
             raise LimitExceededError(
                 f"more than {limit} files match under {root}; narrow `include` or raise PYGENT_RAG_MAX_FILES"
             )
-    return found
+    return sorted(found)
 
 
-def _readable_root(path: str, settings: RagSettings) -> Path:
+def _readable_root(path: str, roots: list[Path]) -> Path:
+    """`path` with symlinks resolved, if it lies under one of `roots`.
+
+    Raises:
+        PermissionDeniedError: it lies outside them (the message names the setting).
+        NotFoundError: it does not exist.
+    """
     root = Path(path).expanduser().resolve()
-    if settings.allowed_roots and not any(
-        root.is_relative_to(r.expanduser().resolve()) for r in settings.allowed_roots
-    ):
-        roots = ", ".join(str(r) for r in settings.allowed_roots)
-        raise PermissionDeniedError(f"{root} is outside the folders this server may read ({roots})")
+    if not any(root.is_relative_to(allowed) for allowed in roots):
+        raise PermissionDeniedError(
+            f"{root} is outside the folders this server may read ({', '.join(map(str, roots))}); "
+            "add it to PYGENT_RAG_ALLOWED_ROOTS"
+        )
     if not root.exists():
         raise NotFoundError(f"no such file or folder: {root}")
     return root
+
+
+def _reader(file: Path, roots: list[Path]) -> Callable[[], bytes]:
+    """Read `file`, unless it is a link to somewhere outside `roots` (reported for that file alone)."""
+
+    def load() -> bytes:
+        target = file.resolve()
+        if not any(target.is_relative_to(allowed) for allowed in roots):
+            raise ParseError(f"links to {target}, outside the folders this server may read")
+        return target.read_bytes()
+
+    return load
 
 
 def register(mcp: FastMCP[Any], settings: RagSettings) -> None:
@@ -98,12 +124,15 @@ def register(mcp: FastMCP[Any], settings: RagSettings) -> None:
     ) -> IngestResult:
         """Ingest a file or a folder tree: text, Markdown, HTML, source code, PDF and DOCX.
 
+        Only paths under the allowed folders are read (by default the data folder's workspace).
+
         Unchanged files are skipped by content hash; changed ones replace their old chunks. A file that cannot
         be read is reported in `files` and the rest goes on. Reports progress; can be cancelled between files.
         """
         found = await services(ctx)
         await anyio.to_thread.run_sync(found.store.collection, collection)
-        root = _readable_root(path, settings)
+        roots = settings.readable_roots
+        root = _readable_root(path, roots)
         files = await anyio.to_thread.run_sync(
             discover, root, include or [], [*DEFAULT_EXCLUDES, *(exclude or [])], settings.max_files
         )
@@ -111,7 +140,7 @@ def register(mcp: FastMCP[Any], settings: RagSettings) -> None:
         sources = [
             Source(
                 source=str(file),
-                load=file.read_bytes,
+                load=_reader(file, roots),
                 metadata={**(metadata or {}), "path": file.relative_to(base).as_posix()},
             )
             for file in files

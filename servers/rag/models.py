@@ -147,4 +147,7 @@ class Answer(BaseModel):
         "says so, and `citations` holds the best passages"
     )
     model: str | None = None
+    no_model_reason: str | None = Field(
+        default=None, description="without a model: why none could be used (what was tried)"
+    )
     citations: list[Hit]

@@ -7,13 +7,15 @@ import json
 from typing import Annotated, Any, Literal
 
 import anyio
+import mcp_types as t
 from fastmcp import Context, FastMCP
 from pydantic import Field
 from pygent.core.errors import InvalidArgumentError, NotFoundError
 from pygent.core.llm.base import NoModelError
+from pygent.core.llm.client import InputRequired
 from pygent.core.llm.select import select_provider
 from pygent.core.settings import Settings
-from pygent.servers.rag.answer import without_model, write_answer
+from pygent.servers.rag.answer import NO_MODEL, write_answer
 from pygent.servers.rag.collection_tools import READ, CollectionName, services
 from pygent.servers.rag.filters import metadata_filter
 from pygent.servers.rag.models import Answer, Citation, Deleted, Document, DocumentPage, Hit, SearchResult
@@ -76,11 +78,14 @@ def register(mcp: FastMCP[Any], settings: RagSettings) -> None:
         ctx: Context,
         k: Annotated[int, Field(ge=1, le=20, description="passages to give the model")] = 6,
         filter: Filter = None,
-    ) -> Answer:
+    ) -> Answer | t.InputRequiredResult:
         """Answer a question from a collection, citing chunk ids, through the configured language model.
 
         Without a model it writes nothing: it says so and returns the best passages with citations.
         """
+        # On a 2026-07-28 connection the client's model answers in a second round: the call
+        # returns the sampling request, and the repeated call retrieves the same passages,
+        # builds the same prompt and so meets the client's answer under the same key.
         if not question.strip():
             raise InvalidArgumentError("question is empty")
         found = await services(ctx)
@@ -96,12 +101,15 @@ def register(mcp: FastMCP[Any], settings: RagSettings) -> None:
         try:
             provider = select_provider(Settings.load(), ctx)
             text, cited = await write_answer(provider, question, hits)
+        except InputRequired as need:
+            return need.result()
         except NoModelError as exc:
             return Answer(
                 question=question,
                 collection=collection,
-                answer=without_model(exc.message),
+                answer=NO_MODEL,
                 answered_by_model=False,
+                no_model_reason=exc.message,
                 citations=hits,
             )
         return Answer(

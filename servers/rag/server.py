@@ -15,6 +15,7 @@ from typing import Any
 import anyio
 from fastmcp import Context, FastMCP
 from pygent.core.embeddings.background import StartAfterFirstReply
+from pygent.core.embeddings.foreground import ForegroundCalls
 from pygent.core.errors import NotFoundError
 from pygent.core.server_kit import create_server
 from pygent.servers.rag import collection_tools, ingest_tools, search_tools
@@ -34,10 +35,14 @@ def create_rag_server(settings: RagSettings) -> FastMCP[Any]:
 
     @asynccontextmanager
     async def lifespan(server: FastMCP[Any]) -> AsyncIterator[dict[str, Any]]:
-        yield {"rag": runtime}
+        try:
+            yield {"rag": runtime}
+        finally:
+            await anyio.to_thread.run_sync(runtime.close)
 
     mcp = create_server("rag", instructions=INSTRUCTIONS, lifespan=lifespan)
     mcp.add_middleware(StartAfterFirstReply(runtime.opening))
+    mcp.add_middleware(ForegroundCalls(runtime.foreground))
     collection_tools.register(mcp)
     ingest_tools.register(mcp, settings)
     search_tools.register(mcp, settings)

@@ -31,12 +31,18 @@ class RagSettings(ServerSettings):
         default=False, description="let ingest_url fetch loopback, private and link-local addresses"
     )
     allowed_roots: Annotated[list[Path], NoDecode] = Field(
-        default_factory=list, description="folders ingest_path may read; empty: any readable path"
+        default_factory=list,
+        description="folders ingest_path may read; default: the data folder's workspace ($PYGENT_HOME/workspace)",
     )
     index_flat_below: int = Field(default=20_000, ge=1, description="chunks per collection below which search is exact")
     max_k: int = Field(default=50, ge=1, description="most chunks one search returns")
 
     _split_roots = field_validator("allowed_roots", mode="before")(split_list)
+
+    @property
+    def readable_roots(self) -> list[Path]:
+        """The folders ingest_path may read, symlinks resolved."""
+        return [root.expanduser().resolve() for root in self.allowed_roots or [self.data.workspace]]
 
     @property
     def lance_dir(self) -> Path:

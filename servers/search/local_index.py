@@ -7,14 +7,16 @@
 A refresh re-reads only files whose modification time or size changed. The
 full-text index is rebuilt when many rows changed; rows added since the last
 build are still searched (LanceDB scans unindexed rows). All LanceDB calls are
-blocking and run in a worker thread.
+blocking and run in a worker thread. A cancelled call stops its refresh between
+two files (the thread checks `anyio.from_thread.check_cancelled`): the files
+added so far stay indexed, and the next search refreshes again.
 """
 
 from __future__ import annotations
 
 import re
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Coroutine, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -22,6 +24,7 @@ from typing import Any
 import anyio
 import lancedb
 import pyarrow as pa
+from anyio import from_thread
 from lancedb.index import FTS
 from pygent.servers.search.models import IndexStatus, LocalHit
 from pygent.servers.search.walker import scan
@@ -29,6 +32,8 @@ from pygent.servers.search.walker import scan
 TABLE = "files"
 MAX_TEXT_CHARS = 200_000
 REBUILD_AFTER = 500
+ADD_BATCH = 200
+Progress = Callable[[float, float | None, str], Coroutine[Any, Any, None]]
 SCHEMA = pa.schema(
     [
         pa.field("path", pa.string()),
@@ -95,21 +100,25 @@ class LocalIndex:
         except ValueError:
             return db.create_table(TABLE, schema=SCHEMA)
 
-    async def refresh(self, *, force: bool = False) -> None:
-        """Bring the index up to date with the files, unless it was refreshed recently."""
+    async def refresh(self, *, force: bool = False, progress: Progress | None = None) -> None:
+        """Bring the index up to date with the files, unless it was refreshed recently.
+
+        `progress(done, total, message)` is told of each batch of new or changed files indexed.
+        """
         async with self._lock:
             if not force and self._refreshed is not None and time.monotonic() - self._refreshed < self.refresh_seconds:
                 return
-            await anyio.to_thread.run_sync(self._refresh)
+            await anyio.to_thread.run_sync(self._refresh, progress)
             self._refreshed = time.monotonic()
 
-    def _refresh(self) -> None:
+    def _refresh(self, progress: Progress | None) -> None:
         found, self._skipped = scan(
             self.roots,
             extensions=self.extensions,
             max_files=self.max_files,
             max_bytes=self.max_bytes,
             exclude=self.exclude,
+            checkpoint=from_thread.check_cancelled,
         )
         table = self._table()
         stored = table.search().select(["path", "mtime", "size"]).limit(None).to_arrow().to_pylist()
@@ -118,20 +127,33 @@ class LocalIndex:
         fresh = [path for path, stamp in found.items() if known.get(path) != stamp]
         for start in range(0, len(stale), 500):
             table.delete("path IN (" + ", ".join(_quote(p) for p in stale[start : start + 500]) + ")")
-        rows = []
+        added = 0
+        rows: list[dict[str, Any]] = []
         for path in fresh:
+            from_thread.check_cancelled()
             text = _read(path)
             if text is not None:
                 mtime, size = found[path]
                 rows.append({"path": path, "mtime": mtime, "size": size, "text": f"{path}\n{text}"})
-        for start in range(0, len(rows), 1000):
-            table.add(rows[start : start + 1000])
+            if len(rows) == ADD_BATCH:
+                table.add(rows)
+                added, rows = added + len(rows), []
+                if progress is not None:
+                    message = f"indexed {added} of {len(fresh)} new or changed files"
+                    from_thread.run(progress, added, len(fresh), message)
+        if rows:
+            table.add(rows)
+            added += len(rows)
         has_index = any(index.index_type == "FTS" for index in table.list_indices())
-        if (rows and not has_index) or len(rows) + len(stale) >= REBUILD_AFTER:
+        # Rows of a refresh cancelled before its index build are counted here too.
+        if (not has_index and table.count_rows() > 0) or added + len(stale) >= REBUILD_AFTER:
+            from_thread.check_cancelled()
             table.create_index("text", config=FTS(), replace=True)
 
-    async def search(self, query: str, limit: int, path_contains: str | None = None) -> list[LocalHit]:
-        await self.refresh()
+    async def search(
+        self, query: str, limit: int, path_contains: str | None = None, progress: Progress | None = None
+    ) -> list[LocalHit]:
+        await self.refresh(progress=progress)
         return await anyio.to_thread.run_sync(self._search, query, limit, path_contains)
 
     def _search(self, query: str, limit: int, path_contains: str | None) -> list[LocalHit]:

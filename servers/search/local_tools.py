@@ -12,7 +12,7 @@ from __future__ import annotations
 import importlib
 from typing import Annotated, Any
 
-from fastmcp import FastMCP
+from fastmcp import Context, FastMCP
 from pydantic import Field
 from pygent.servers.search.models import IndexStatus, LocalSearchResult
 from pygent.servers.search.settings import SearchSettings
@@ -52,12 +52,21 @@ def add_local_tools(mcp: FastMCP[Any], settings: SearchSettings) -> None:
         limit: Annotated[int, Field(ge=1, le=100)] = 10,
         path_contains: Annotated[str | None, Field(description="only files whose path contains this")] = None,
         refresh: Annotated[bool, Field(description="re-scan the folders now instead of at most once a minute")] = False,
+        *,
+        ctx: Context,
     ) -> LocalSearchResult:
-        """Full-text search over local files under the configured folders; works offline."""
+        """Full-text search over local files under the configured folders; works offline.
+
+        The first search indexes the folders (reporting progress); cancelling it keeps what was indexed so far.
+        """
         local = index.get()
+
+        async def progress(done: float, total: float | None, message: str) -> None:
+            await ctx.report_progress(done, total, message)
+
         if refresh:
-            await local.refresh(force=True)
-        hits = await local.search(query, limit, path_contains)
+            await local.refresh(force=True, progress=progress)
+        hits = await local.search(query, limit, path_contains, progress)
         status: IndexStatus = await local.status()
         return LocalSearchResult(query=query, hits=hits, indexed_files=status.indexed_files, roots=status.roots)
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import ipaddress
 from pathlib import Path
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal, Self
 
-from pydantic import AliasChoices, Field, SecretStr, field_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 from pydantic_settings import NoDecode, SettingsConfigDict
 from pygent.core.settings import ServerSettings, split_list
 
@@ -97,8 +97,8 @@ class SearchSettings(ServerSettings):
     user_agent: str = "PyGentFactory/0.1 (+https://github.com/pygent-factory; autonomous)"
 
     roots: Annotated[list[Path], NoDecode] = Field(
-        default_factory=lambda: [Path.cwd()],
-        description="folders local_search indexes; default: the working directory",
+        default_factory=list,
+        description="folders local_search indexes; default: the data folder's workspace ($PYGENT_HOME/workspace)",
     )
     index_max_files: int = Field(default=20_000, ge=1, description="files indexed at most")
     index_max_file_bytes: int = Field(default=1_000_000, ge=1_000, description="larger files are skipped")
@@ -120,6 +120,13 @@ class SearchSettings(ServerSettings):
     @classmethod
     def _absolute_roots(cls, value: list[Path]) -> list[Path]:
         return [root.expanduser().resolve() for root in value]
+
+    @model_validator(mode="after")
+    def _default_roots(self) -> Self:
+        # Not the working directory: a desktop app launches servers in `/`.
+        if not self.roots:
+            self.roots = [self.data.workspace.resolve()]
+        return self
 
     @field_validator("searxng_url", "brave_url", "arxiv_url", "semantic_scholar_url", mode="after")
     @classmethod

@@ -11,7 +11,7 @@ past `max_files` are counted as skipped.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 SKIP_DIRS = frozenset({"node_modules", "__pycache__", "site-packages", "venv", "dist", "target", "build"})
@@ -33,8 +33,13 @@ def scan(
     max_files: int,
     max_bytes: int,
     exclude: Sequence[Path] = (),
+    checkpoint: Callable[[], object] = lambda: None,
 ) -> tuple[dict[str, tuple[float, int]], int]:
-    """`{absolute path: (mtime, size)}` of the files to index, and how many were skipped."""
+    """`{absolute path: (mtime, size)}` of the files to index, and how many were skipped.
+
+    `checkpoint` runs once per folder; `anyio.from_thread.check_cancelled` there stops a scan
+    whose call was cancelled.
+    """
     wanted = {ext.lower() for ext in extensions}
     excluded = {str(path) for path in exclude}
     found: dict[str, tuple[float, int]] = {}
@@ -42,6 +47,7 @@ def scan(
     stack = [str(root) for root in roots if root.is_dir()]
     while stack:
         folder = stack.pop()
+        checkpoint()
         if folder in excluded:
             continue
         try:

@@ -148,3 +148,33 @@ async def test_auto_falls_back_to_the_client_when_ollama_is_absent(
     async with Client(build(), mode=mode, sampling_handler=Sampler()) as client:
         assert (await client.call_tool("provider_name", {})).data == "client"
         assert (await client.call_tool("ask", {"question": "x"})).data == "client: <x>"
+
+
+async def cannot_sample(
+    messages: list[t.SamplingMessage], params: t.CreateMessageRequestParams, rc: Any
+) -> t.ErrorData:
+    return t.ErrorData(code=t.METHOD_NOT_FOUND, message="the calling client does not support sampling")
+
+
+async def test_a_client_that_answers_method_not_found_has_no_model() -> None:
+    async with Client(build(), mode="legacy", sampling_handler=cannot_sample) as client:
+        with pytest.raises(ToolError, match=r"^the MCP client cannot sample \(the calling client does not support sampling\); no language model"):
+            await client.call_tool("ask", {"question": "hi"})
+
+
+@pytest.mark.parametrize(
+    ("handler", "reason"),
+    [(cannot_sample, "the calling client does not support sampling"), ("refuse", "user said no")],
+)
+async def test_for_auto_a_client_whose_sampling_fails_means_no_model(
+    handler: Any, reason: str, monkeypatch: pytest.MonkeyPatch, closed_port: int
+) -> None:
+    async def refuse(messages: list[t.SamplingMessage], params: t.CreateMessageRequestParams, rc: Any) -> str:
+        raise RuntimeError("user said no")
+
+    monkeypatch.setenv("PYGENT_LLM", "auto")
+    monkeypatch.setenv("OLLAMA_HOST", f"http://127.0.0.1:{closed_port}")
+    async with Client(build(), mode="legacy", sampling_handler=refuse if handler == "refuse" else handler) as client:
+        with pytest.raises(ToolError, match=r"^(no language model is available|the MCP client cannot sample)") as info:
+            await client.call_tool("ask", {"question": "hi"})
+    assert reason in str(info.value) and "PYGENT_LLM=ollama:MODEL" in str(info.value)

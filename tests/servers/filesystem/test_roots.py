@@ -26,9 +26,9 @@ async def allowed(client: Client[Any]) -> list[str]:
 async def test_with_nothing_configured_the_workspace_under_pygent_home_is_the_root(clean_environ: Path) -> None:
     async with Client(build_server(FilesystemSettings.load())) as client:
         roots = await allowed(client)
-        assert roots == [str((clean_environ / "servers" / "filesystem" / "workspace").resolve())]
+        assert roots == [str((clean_environ / "workspace").resolve())]
         await client.call_tool("write_file", {"path": "hello.txt", "content": "hi"})
-    assert (clean_environ / "servers" / "filesystem" / "workspace" / "hello.txt").read_text() == "hi"
+    assert (clean_environ / "workspace" / "hello.txt").read_text() == "hi"
 
 
 async def test_client_roots_replace_the_default_workspace(tree: Tree) -> None:

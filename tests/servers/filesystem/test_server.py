@@ -131,5 +131,5 @@ async def test_the_default_mesh_entry_serves_the_workspace(tmp_path: Path, clean
     async with running_host(tmp_path / "host", {"filesystem": entry}) as host:
         async with Client(host.url + "/mcp") as client:
             result = await client.call_tool("filesystem_list_allowed_directories", {})
-            workspace = (clean_environ / "servers" / "filesystem" / "workspace").resolve()
+            workspace = (clean_environ / "workspace").resolve()
             assert structured(result)["directories"] == [str(workspace)]

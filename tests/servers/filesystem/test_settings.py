@@ -28,6 +28,23 @@ def test_invalid_values_name_the_setting(monkeypatch: pytest.MonkeyPatch) -> Non
         FilesystemSettings.load()
 
 
-def test_the_default_root_is_a_workspace_in_the_server_state_dir(clean_environ: Path) -> None:
+def test_the_default_root_is_the_data_folders_workspace(clean_environ: Path) -> None:
     root = FilesystemSettings.load().default_root
-    assert root == clean_environ / "servers" / "filesystem" / "workspace" and root.is_dir()
+    assert root == clean_environ / "workspace" and root.is_dir()
+
+
+def test_a_workspace_in_the_old_place_is_moved_with_its_files(clean_environ: Path) -> None:
+    old = clean_environ / "servers" / "filesystem" / "workspace"
+    old.mkdir(parents=True)
+    (old / "notes.md").write_text("kept", encoding="utf-8")
+    root = FilesystemSettings.load().default_root
+    assert (root / "notes.md").read_text(encoding="utf-8") == "kept" and not old.exists()
+
+
+def test_an_existing_workspace_is_kept_and_the_old_one_left_alone(clean_environ: Path) -> None:
+    old = clean_environ / "servers" / "filesystem" / "workspace"
+    old.mkdir(parents=True)
+    (old / "old.md").write_text("old", encoding="utf-8")
+    (clean_environ / "workspace").mkdir()
+    root = FilesystemSettings.load().default_root
+    assert list(root.iterdir()) == [] and (old / "old.md").is_file()

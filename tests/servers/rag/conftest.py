@@ -6,7 +6,7 @@ import shutil
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import anyio
 import pytest
@@ -26,15 +26,16 @@ async def rag() -> AsyncIterator[Client[Any]]:
 
 
 @pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    return write_corpus(tmp_path / "corpus")
+def corpus(clean_environ: Path) -> Path:
+    """The corpus inside the data folder's workspace, which ingest_path reads by default."""
+    return write_corpus(clean_environ / "workspace" / "corpus")
 
 
 @pytest.fixture(scope="module")
 def ingested_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A PYGENT_HOME whose `docs` collection holds the corpus, embedded once per test module."""
     home = tmp_path_factory.mktemp("rag-home")
-    folder = write_corpus(tmp_path_factory.mktemp("corpus"))
+    folder = write_corpus(home / "workspace" / "corpus")
 
     async def build() -> None:
         async with Client(create_rag_server(RagSettings.load({"home": str(home)}))) as client:
@@ -53,9 +54,14 @@ async def ingested(ingested_template: Path, clean_environ: Path) -> AsyncIterato
         yield client
 
 
-def stdio_rag(home: Path, **env: str) -> Client[Any]:
+def stdio_rag(home: Path, log_file: TextIO | None = None, **env: str) -> Client[Any]:
+    """The server as a child process; its stderr goes to `log_file` (default: ours)."""
     transport = StdioTransport(
-        sys.executable, ["-m", "pygent.servers.rag"], env={"PYGENT_HOME": str(home), **env}, keep_alive=False
+        sys.executable,
+        ["-m", "pygent.servers.rag"],
+        env={"PYGENT_HOME": str(home), **env},
+        keep_alive=False,
+        log_file=log_file,
     )
     return Client(transport, timeout=60)
 

@@ -6,7 +6,7 @@ import itertools
 
 from pygent.servers.rag.chunking import chunk
 from pygent.servers.rag.documents import Block, Parsed
-from pygent.servers.rag.parsers import parse_markdown
+from pygent.servers.rag.markdown import parse_markdown
 
 LONG = " ".join(f"Sentence {i} says something about the subject." for i in range(40))
 DOC = (

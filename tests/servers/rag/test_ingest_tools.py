@@ -142,15 +142,56 @@ async def test_limits_and_allowed_roots(corpus: Path, tmp_path: Path) -> None:
         assert result["failed"] == 1 and "larger than the limit of 300" in result["files"][0]["error"]
 
 
+async def test_by_default_only_the_workspace_is_read(rag: Client[Any], clean_environ: Path, tmp_path: Path) -> None:
+    workspace = (clean_environ / "workspace").resolve()
+    outside = tmp_path / "private.txt"
+    outside.write_text("The launch code is 0000.", encoding="utf-8")
+    for path in (outside, Path("/etc/hostname"), tmp_path):
+        refused = await rag.call_tool("ingest_path", {"path": str(path), "collection": "docs"}, raise_on_error=False)
+        message = refused.content[0].text
+        assert refused.is_error and message == (
+            f"{path.resolve()} is outside the folders this server may read ({workspace}); "
+            "add it to PYGENT_RAG_ALLOWED_ROOTS"
+        )
+    inside = clean_environ / "workspace" / "notes.md"
+    inside.write_text("# Notes\n\nThe meeting moved to Thursday.", encoding="utf-8")
+    assert data(await rag.call_tool("ingest_path", {"path": str(inside), "collection": "docs"}))["stored"] == 1
+    assert data(await rag.call_tool("collection_stats", {"name": "docs"}))["documents"] == 1
+
+
+async def test_a_link_out_of_the_workspace_is_refused_and_the_rest_ingested(
+    rag: Client[Any], clean_environ: Path, tmp_path: Path
+) -> None:
+    secret = (tmp_path / "secret.txt").resolve()
+    secret.write_text("The launch code is 0000.", encoding="utf-8")
+    folder = clean_environ / "workspace" / "mixed"
+    folder.mkdir(parents=True)
+    (folder / "readme.md").write_text("# Readme\n\nHello.", encoding="utf-8")
+    (folder / "leak.txt").symlink_to(secret)
+    (folder / "escape").symlink_to(tmp_path, target_is_directory=True)
+    via_link = await rag.call_tool(
+        "ingest_path", {"path": str(folder / "escape"), "collection": "docs"}, raise_on_error=False
+    )
+    assert via_link.is_error and via_link.content[0].text.startswith(f"{secret.parent} is outside the folders")
+    result = data(await rag.call_tool("ingest_path", {"path": str(folder), "collection": "docs"}))
+    files = {Path(item["source"]).name: item for item in result["files"]}
+    assert result["stored"] == 1 and files["readme.md"]["status"] == "stored"
+    assert files["leak.txt"]["error"] == f"links to {secret}, outside the folders this server may read"
+    found = data(await rag.call_tool("search", {"query": "launch code", "collection": "docs", "mode": "keyword"}))
+    assert found["hits"] == []
+
+
 @pytest.mark.parametrize("value", ["/srv/docs,/srv/wiki", '["/srv/docs", "/srv/wiki"]'])
 def test_allowed_roots_come_from_the_environment_as_a_list(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("PYGENT_RAG_ALLOWED_ROOTS", value)
     assert [str(root) for root in RagSettings.load().allowed_roots] == ["/srv/docs", "/srv/wiki"]
 
 
-async def test_an_ingest_cancelled_by_the_client_is_finished_by_the_next_one(rag: Client[Any], tmp_path: Path) -> None:
-    folder = tmp_path / "notes"
-    folder.mkdir()
+async def test_an_ingest_cancelled_by_the_client_is_finished_by_the_next_one(
+    rag: Client[Any], clean_environ: Path
+) -> None:
+    folder = clean_environ / "workspace" / "notes"
+    folder.mkdir(parents=True)
     for i in range(12):
         (folder / f"n{i:02}.md").write_text(
             f"# Note {i}\n\n" + " ".join(f"Line {j} of note {i}." for j in range(60)), encoding="utf-8"

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import re
 import subprocess
 import sys
 from pathlib import Path
 
+import anyio
 import pytest
 from fastmcp import Client
 from fastmcp.exceptions import ToolError
@@ -28,8 +31,8 @@ async def test_a_fresh_process_lists_its_tools_within_two_seconds(tmp_path: Path
     assert {"ingest_path", "search", "answer", "create_collection"} <= names
 
 
-async def test_documents_survive_a_restart_and_another_model_is_refused(tmp_path: Path, corpus: Path) -> None:
-    home = tmp_path / "home"
+async def test_documents_survive_a_restart_and_another_model_is_refused(clean_environ: Path, corpus: Path) -> None:
+    home = clean_environ
     async with stdio_rag(home) as client:
         await client.call_tool("create_collection", {"name": "docs"})
         await client.call_tool("ingest_path", {"path": str(corpus / "handbook.md"), "collection": "docs"})
@@ -44,6 +47,38 @@ async def test_documents_survive_a_restart_and_another_model_is_refused(tmp_path
     async with stdio_rag(home) as client:
         stats = data(await client.call_tool("collection_stats", {"name": "docs"}))
         assert stats["documents"] == 1  # nothing was half-written by the refused server
+
+
+async def test_a_cancelled_ingest_stops_in_the_server_and_keeps_whole_documents(clean_environ: Path) -> None:
+    folder = clean_environ / "workspace" / "many"
+    folder.mkdir(parents=True)
+    for i in range(300):
+        (folder / f"n{i:03}.md").write_text(f"# Note {i}\n\nItem {i} of the inventory is shelf {i % 17}.\n", "utf-8")
+    read_end, write_end = os.pipe()
+    with os.fdopen(read_end, encoding="utf-8") as server_log, os.fdopen(write_end, "w", encoding="utf-8") as errlog:
+        async with stdio_rag(clean_environ, log_file=errlog) as client:
+            await client.call_tool("create_collection", {"name": "docs"})
+            with anyio.CancelScope() as scope:
+
+                async def cancel_after_five(progress: float, total: float | None, message: str | None) -> None:
+                    if progress >= 5:
+                        scope.cancel()  # the client sends notifications/cancelled for the call
+
+                await client.call_tool(
+                    "ingest_path", {"path": str(folder), "collection": "docs"}, progress_handler=cancel_after_five
+                )
+            assert scope.cancelled_caught
+            with anyio.fail_after(30):  # the server logs this once its ingest has stopped
+                line = ""
+                while "ingest cancelled" not in line:
+                    line = await anyio.to_thread.run_sync(server_log.readline, abandon_on_cancel=True)
+            said = re.search(r"ingest cancelled: (\d+) of 300 documents stored", line)
+            assert said is not None, line
+            stored = int(said.group(1))
+            listed = data(await client.call_tool("list_documents", {"collection": "docs", "limit": 500}))
+            stats = data(await client.call_tool("collection_stats", {"name": "docs"}))
+    assert 5 <= stored < 300 and listed["total"] == stored == stats["documents"]
+    assert stats["chunks"] == sum(document["chunk_count"] for document in listed["documents"])
 
 
 async def test_rag_tools_through_the_gateway(tmp_path: Path, clean_environ: Path, corpus: Path) -> None:

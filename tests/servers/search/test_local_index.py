@@ -6,6 +6,7 @@ import json
 import os
 from pathlib import Path
 
+import anyio
 import pytest
 from fastmcp import Client
 from fastmcp.exceptions import ToolError
@@ -128,3 +129,25 @@ async def test_works_in_the_handshake_era_too(docs: Path) -> None:
         assert client.protocol_version == "2025-11-25"
         result = await client.call_tool("local_search", {"query": "handshake"})
     assert len(structured(result)["hits"]) == 1
+
+
+async def test_a_cancelled_first_index_build_stops_and_keeps_what_it_indexed(docs: Path, connect: Connect) -> None:
+    for i in range(1000):
+        write(docs / f"notes/n{i:04}.md", f"Note {i} mentions the quarterly review.")
+    async with connect() as client:
+        with anyio.CancelScope() as scope:
+
+            async def cancel_at_first_batch(progress: float, total: float | None, message: str | None) -> None:
+                assert (progress, total) == (200, 1000)
+                scope.cancel()
+
+            await client.call_tool("local_search", {"query": "quarterly"}, progress_handler=cancel_at_first_batch)
+        assert scope.cancelled_caught
+        totals: list[float | None] = []
+
+        async def record(progress: float, total: float | None, message: str | None) -> None:
+            totals.append(total)
+
+        # This search waits for the cancelled build to stop, then indexes only what it left.
+        found = structured(await client.call_tool("local_search", {"query": "quarterly"}, progress_handler=record))
+    assert totals[0] == 800 and found["indexed_files"] == 1000
