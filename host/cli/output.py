@@ -8,6 +8,7 @@ print_json([row.model_dump() for row in rows])  # `--json`
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from datetime import datetime
 from typing import Any
@@ -69,6 +70,8 @@ def print_server(detail: ServerDetail, entry: ServerEntry, *, live: bool) -> Non
             print(f"last known:  {last['status']} at {at}{': ' + last['detail'] if last['detail'] else ''}")
     print(f"source:      {detail.source}")
     print(f"config:      {json.dumps(dump_entry(entry))}")
+    if detail.argv:
+        print(f"runs:        {shlex.join(detail.argv)}")
     known = "" if live else ", as of the last run"
     print(f"tools ({len(detail.tools)}{known}):")
     for tool in detail.tools:

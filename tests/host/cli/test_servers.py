@@ -133,6 +133,7 @@ async def test_show_logs_and_restart_tell_why_a_server_failed(tmp_path: Path) ->
         assert "status:      failed (enabled)" in shown.stdout
         assert "last error:  process exited with code 7 during startup" in shown.stdout
         assert "  toy: refusing to start (--exit-at-once)" in shown.stdout
+        assert f"runs:        {sys.executable} {TOY_SERVER} --exit-at-once" in shown.stdout
         logs = await anyio.to_thread.run_sync(run, "logs", "broken")
         assert logs.stdout.strip().splitlines() == ["toy: refusing to start (--exit-at-once)"]
 
