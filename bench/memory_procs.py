@@ -2,16 +2,14 @@
 
 from __future__ import annotations
 
-import os
-import shutil
 import sys
 from pathlib import Path
 from typing import Any
 
 from fastmcp import Client
 from fastmcp.client.transports import StdioTransport
+from node_peers import NODE_MODULES, node
 
-NODE_MODULES = Path(os.environ.get("PYGENT_TEST_NODE_MODULES", "/work/main/.ci/node/node_modules"))
 REFERENCE = NODE_MODULES / "@modelcontextprotocol" / "server-memory" / "dist" / "index.js"
 
 
@@ -25,14 +23,13 @@ def ours(home: Path) -> Client[Any]:
 
 
 def reference(memory_file: Path) -> Client[Any]:
-    node = shutil.which("node")
-    if node is None or not REFERENCE.is_file():
+    if not REFERENCE.is_file():
         raise SystemExit(
-            f"reference server missing: npm install @modelcontextprotocol/server-memory@2026.8.31 "
-            f"into {NODE_MODULES.parent} (or set PYGENT_TEST_NODE_MODULES)"
+            f"reference server missing at {NODE_MODULES}: run `npm ci --prefix .ci/node` "
+            "(or set PYGENT_TEST_NODE_MODULES)"
         )
     return Client(
-        StdioTransport(node, [str(REFERENCE)], env={"MEMORY_FILE_PATH": str(memory_file)}, keep_alive=False),
+        StdioTransport(node(), [str(REFERENCE)], env={"MEMORY_FILE_PATH": str(memory_file)}, keep_alive=False),
         timeout=600,
     )
 

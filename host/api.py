@@ -31,6 +31,7 @@ from pygent.host.mesh.namespacing import tool_name
 from pygent.registry.loader import describe_validation_error
 from pygent.registry.models import dump_entry, parse_entry
 from pygent.registry.registry import Registration
+from pygent.registry.secrets import mask_entry
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -140,6 +141,7 @@ class RestApi:
     def _summary(self, registration: Registration) -> dict[str, Any]:
         backend = self.mesh.backends.get(registration.name)
         entry = registration.entry
+        shown = mask_entry(entry)  # credentials hidden in config and argv alike
         return ServerSummary(
             name=registration.name,
             source=registration.source,
@@ -153,8 +155,8 @@ class RestApi:
             protocol_version=backend.protocol_version if backend else None,
             tags=list(entry.tags),
             stderr_tail=backend.stderr_tail(20) if backend else [],
-            config=_redacted(dump_entry(entry)),
-            argv=self.mesh.command_line(entry),
+            config=dump_entry(shown),
+            argv=self.mesh.command_line(shown),
         ).model_dump()
 
     async def healthz(self, request: Request) -> Response:
@@ -252,17 +254,3 @@ async def call_backend_tool(
 def _tool_dict(tool: Any) -> dict[str, Any]:
     data: dict[str, Any] = tool.model_dump(by_alias=True, exclude_none=True, mode="json")
     return data
-
-
-_SECRET_HINTS = ("token", "secret", "key", "password", "authorization")
-
-
-def _redacted(config: dict[str, Any]) -> dict[str, Any]:
-    """Hide credential-looking values of env and headers in API output."""
-    clean = dict(config)
-    for section in ("env", "headers"):
-        if isinstance(clean.get(section), dict):
-            clean[section] = {
-                k: ("***" if any(h in k.lower() for h in _SECRET_HINTS) else v) for k, v in clean[section].items()
-            }
-    return clean

@@ -54,20 +54,54 @@ def parse_servers(document: Any, origin: str, environ: Mapping[str, str]) -> dic
     return entries
 
 
+MAX_DEPTH = 64
+
+
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    """Whether arrays and objects nest deeper than `limit` (iterative: no recursion to overflow)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > limit:
+                return True
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children)
+    return False
+
+
+def read_json_file(path: Path) -> Any:
+    """Read a JSON config file, with every way it can be unreadable as one `ConfigError` line.
+
+    Raises:
+        ConfigError: missing, unreadable, not UTF-8, not JSON, or nested deeper than `MAX_DEPTH`.
+    """
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: file not found") from None
+    except OSError as exc:
+        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ConfigError(f"{path}: not UTF-8 text (byte 0x{data[exc.start]:02x} on line {line})") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    except RecursionError:
+        raise ConfigError(f"{path}: nested deeper than {MAX_DEPTH} levels") from None
+    if _depth_exceeds(document, MAX_DEPTH):
+        raise ConfigError(f"{path}: nested deeper than {MAX_DEPTH} levels")
+    return document
+
+
 def load_config(path: Path, environ: Mapping[str, str]) -> dict[str, ServerEntry]:
     """Load and validate an `mcp.json` file.
 
     Raises:
         ConfigError: the file is missing, is not JSON, or an entry is invalid.
     """
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: file not found") from None
-    except OSError as exc:
-        raise ConfigError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise ConfigError(f"{path}: invalid JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
-    return parse_servers(document, str(path), environ)
+    return parse_servers(read_json_file(path), str(path), environ)

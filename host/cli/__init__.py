@@ -2,9 +2,10 @@
 
     pygent serve [--host H] [--port N] [--config mcp.json] [--token T]
     pygent mcp                                   the aggregated mesh over stdio
-    pygent server NAME [--transport stdio|http] [--port N]
-    pygent servers list|add|remove|enable|disable|import|export
+    pygent server NAME [--transport stdio|http|sse] [--port N]
+    pygent servers list|show|add|remove|enable|disable|restart|import|export
     pygent tools list | call NAME --args JSON
+    pygent logs [NAME] [-f]
     pygent --version
 
 Errors print one line on stderr and exit non-zero (2 for configuration

@@ -15,11 +15,9 @@ import logging
 import os
 import shutil
 import signal
-import sys
 from collections import deque
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager, suppress
-from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -27,9 +25,11 @@ import anyio
 import anyio.abc
 import mcp_types
 from anyio.streams.memory import MemoryObjectReceiveStream, MemoryObjectSendStream
+from mcp.client.stdio import DEFAULT_INHERITED_ENV_VARS
 from mcp.shared.message import SessionMessage
 from pygent.core.errors import UnavailableError
 from pygent.core.lines import LineSplitter
+from pygent.registry.installation import is_own_server, own_variable, resolve_own_command
 from pygent.registry.models import StdioServer
 
 log = logging.getLogger("pygent.host.mesh.stdio")
@@ -39,25 +39,32 @@ TERMINATE_GRACE = 2.0
 _READ_CHUNK = 65536
 
 
-def child_environment(base: Mapping[str, str], extra: Mapping[str, str]) -> dict[str, str]:
-    """The child's environment: ours, with our interpreter's folder first on PATH.
+def child_environment(base: Mapping[str, str], entry: StdioServer) -> dict[str, str]:
+    """The child's environment: the MCP SDK's safe defaults, ours for our servers, then the entry's `env`.
 
-    Putting `sys.executable`'s folder first makes `pygent` and `python` in
-    `mcp.json` resolve to this installation even when its venv is not activated.
+    A third-party server sees only HOME, LOGNAME, PATH, SHELL, TERM and USER of
+    the host (`mcp.client.stdio`'s list), so neither the host's credentials nor
+    its venv leak into it; our own servers also get the host's `PYGENT_*` and
+    the few other variables our settings read (`installation.own_variable`).
     """
-    env = dict(base)
-    bin_dir = str(Path(sys.executable).parent)
-    path = env.get("PATH", "")
-    if bin_dir not in path.split(os.pathsep):
-        env["PATH"] = os.pathsep.join(part for part in (bin_dir, path) if part)
-    env.update(extra)
+    own = is_own_server(entry)
+    env = {
+        key: value
+        for key, value in base.items()
+        if (key in DEFAULT_INHERITED_ENV_VARS and not value.startswith("()")) or (own and own_variable(key))
+    }
+    env.update(entry.env)
     return env
 
 
+def resolve_command(entry: StdioServer, env: Mapping[str, str]) -> str | None:
+    """The executable the entry runs: our `pygent` is this installation's, others are found on the child's PATH."""
+    return shutil.which(resolve_own_command(entry.command), path=env.get("PATH"))
+
+
 def command_line(entry: StdioServer, environ: Mapping[str, str]) -> list[str]:
-    """The exact argv the mesh runs for this entry: its command resolved on the child's PATH."""
-    env = child_environment(environ, entry.env)
-    found = shutil.which(entry.command, path=env.get("PATH"))
+    """The exact argv the mesh runs for this entry: its command resolved as `StdioProcess` resolves it."""
+    found = resolve_command(entry, child_environment(environ, entry))
     return [found or entry.command, *entry.args]
 
 
@@ -85,10 +92,9 @@ class StdioProcess:
         return list(self._stderr)[-lines:]
 
     def _resolve_command(self, env: Mapping[str, str]) -> str:
-        command = self.entry.command
-        found = shutil.which(command, path=env.get("PATH"))
+        found = resolve_command(self.entry, env)
         if found is None:
-            raise UnavailableError(f"server {self.name!r}: command {command!r} not found on PATH")
+            raise UnavailableError(f"server {self.name!r}: command {self.entry.command!r} not found on PATH")
         return found
 
     async def __aenter__(self) -> tuple[MemoryObjectReceiveStream[Any], MemoryObjectSendStream[SessionMessage]]:
@@ -104,7 +110,7 @@ class StdioProcess:
     async def _run(
         self,
     ) -> AsyncIterator[tuple[MemoryObjectReceiveStream[Any], MemoryObjectSendStream[SessionMessage]]]:
-        env = child_environment(self._environ, self.entry.env)
+        env = child_environment(self._environ, self.entry)
         cwd = self.entry.cwd
         if cwd is not None and not await anyio.Path(cwd).is_dir():
             raise UnavailableError(f"server {self.name!r}: working directory {cwd!r} does not exist")

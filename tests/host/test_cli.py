@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -13,18 +13,10 @@ from pathlib import Path
 import httpx2
 import pytest
 
+from tests.fixtures.cli import PYGENT, one_line, pygent
 from tests.fixtures.host import free_port, toy_entry, write_config
 
-PYGENT = [sys.executable, "-m", "pygent.host.cli"]
-
-
-def run(
-    *args: str, cwd: Path, env: dict[str, str] | None = None, timeout: float = 90
-) -> subprocess.CompletedProcess[str]:
-    environment = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [*PYGENT, *args], capture_output=True, text=True, timeout=timeout, cwd=cwd, env=environment, check=False
-    )
+run = pygent
 
 
 def test_version_is_printed() -> None:
@@ -50,6 +42,37 @@ def test_a_malformed_config_stops_serve_with_one_line_and_exit_2(tmp_path: Path,
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"pygent: {config}: ") and problem in lines[0]
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        (b'{"mcpServers": {"a": {"command": "\xff"}}}', "not UTF-8 text (byte 0xff on line 1)"),
+        (b"[" * 5000 + b"]" * 5000, "nested deeper than 64 levels"),
+    ],
+)
+def test_an_undecodable_or_deeply_nested_config_stops_serve_with_one_line_and_exit_2(
+    tmp_path: Path, content: bytes, problem: str
+) -> None:
+    config = tmp_path / "bad.json"
+    config.write_bytes(content)
+    done = run("serve", "--config", str(config), "--port", str(free_port()), cwd=tmp_path)
+    assert done.returncode == 2
+    assert one_line(done.stderr) == f"pygent: {config}: {problem}"
+
+
+def test_a_busy_port_fails_in_one_line_before_any_server_starts(tmp_path: Path) -> None:
+    marker = tmp_path / "started"
+    write_config(tmp_path, {"toy": {"command": sys.executable, "args": ["-c", f"open({str(marker)!r}, 'w')"]}})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = run("serve", "--port", str(port), cwd=tmp_path)
+    assert done.returncode == 1 and done.stdout == ""
+    line = one_line(done.stderr)
+    assert line.startswith(f"pygent: cannot listen on 127.0.0.1:{port}: Address already in use"), line
+    assert not marker.exists()
 
 
 def children_of(pid: int) -> set[int]:

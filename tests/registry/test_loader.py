@@ -77,3 +77,29 @@ def test_bad_files_get_one_clear_message(tmp_path: Path, content: str, expected:
 def test_a_missing_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"nowhere.json: file not found"):
         load_config(tmp_path / "nowhere.json", {})
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b'{"mcpServers": {"x": {"command": "caf\xe9"}}}', r"mcp.json: not UTF-8 text \(byte 0xe9 on line 1\)"),
+        (b"[" * 5000 + b"]" * 5000, r"mcp.json: nested deeper than 64 levels"),
+        (
+            b'{"mcpServers": {"x": {"command": "a", "env": ' + b'{"a": ' * 100 + b"1" + b"}" * 102 + b"}",
+            r"mcp.json: nested deeper than 64 levels",
+        ),
+    ],
+)
+def test_undecodable_or_absurdly_nested_files_get_one_clear_message(
+    tmp_path: Path, content: bytes, expected: str
+) -> None:
+    path = tmp_path / "mcp.json"
+    path.write_bytes(content)
+    with pytest.raises(ConfigError, match=expected):
+        load_config(path, {})
+
+
+def test_a_byte_order_mark_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "mcp.json"
+    path.write_bytes(b'\xef\xbb\xbf{"mcpServers": {"x": {"command": "a"}}}')
+    assert list(load_config(path, {})) == ["x"]

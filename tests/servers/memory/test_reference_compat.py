@@ -4,14 +4,12 @@ Both servers run as real stdio children and get the same calls; after each
 step their graphs must be equal. The reference's own JSONL file must import
 into ours and our export must equal that file byte for byte.
 
-Needs `@modelcontextprotocol/server-memory@2026.8.31` in the node_modules named by
-PYGENT_TEST_NODE_MODULES (default /work/main/.ci/node/node_modules).
+Needs `@modelcontextprotocol/server-memory@2026.8.31` from `.ci/node` (see
+tests/fixtures/node.py: `npm ci --prefix .ci/node`, or PYGENT_TEST_NODE_MODULES).
 """
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +18,11 @@ from fastmcp import Client
 from fastmcp.client.transports import StdioTransport
 from fastmcp.exceptions import ToolError
 
+from tests.fixtures.node import node22, package_path
 from tests.servers.memory.conftest import data, stdio_memory
 
 pytestmark = [pytest.mark.anyio, pytest.mark.node, pytest.mark.slow]
 
-NODE_MODULES = Path(os.environ.get("PYGENT_TEST_NODE_MODULES", "/work/main/.ci/node/node_modules"))
-REFERENCE = NODE_MODULES / "@modelcontextprotocol" / "server-memory" / "dist" / "index.js"
-PACKAGE = "@modelcontextprotocol/server-memory@2026.8.31"
 
 STEPS: list[tuple[str, dict[str, Any]]] = [
     (
@@ -89,14 +85,9 @@ STEPS: list[tuple[str, dict[str, Any]]] = [
 
 
 def _reference(tmp_path: Path) -> Client[Any]:
-    node = shutil.which("node")
-    if node is None or not REFERENCE.is_file():
-        pytest.fail(
-            f"the reference server is missing: install Node.js and `npm install {PACKAGE}` into "
-            f"{NODE_MODULES.parent} (or set PYGENT_TEST_NODE_MODULES to its node_modules)"
-        )
+    script = package_path("@modelcontextprotocol/server-memory", "dist", "index.js")
     transport = StdioTransport(
-        node, [str(REFERENCE)], env={"MEMORY_FILE_PATH": str(tmp_path / "reference.jsonl")}, keep_alive=False
+        node22(), [str(script)], env={"MEMORY_FILE_PATH": str(tmp_path / "reference.jsonl")}, keep_alive=False
     )
     return Client(transport, timeout=30)
 

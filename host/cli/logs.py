@@ -1,0 +1,117 @@
+"""`pygent logs [NAME] [-f] [-n LINES]`: a server's stderr from the running host, or the host's log file.
+
+    pygent logs memory -f      # the memory server's stderr, then new lines as they come (Ctrl-C stops)
+    pygent logs                # the last lines of $PYGENT_HOME/logs/host.log, as text
+
+Following polls (the REST API every second, the file four times a second):
+cheap, and a restarted server or a rotated log file is picked up.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+from typing import Any
+
+import anyio
+from pygent.core.errors import NotFoundError, UnavailableError
+from pygent.core.settings import Settings
+from pygent.host.cli.control import MeshControl, connect, load_settings
+from pygent.host.cli.local import NOT_RUNNING
+
+SERVER_POLL = 1.0
+FILE_POLL = 0.25
+HOST_LOG = "host.log"
+
+
+def new_lines(before: list[str], after: list[str]) -> list[str]:
+    """The lines of the tail `after` that the earlier tail `before` did not have.
+
+    A tail is a window over a stream: the longest end of `before` that starts
+    `after` is what both saw. No overlap means a new process (or a flood): all is new.
+
+    >>> new_lines(["a", "b", "c"], ["b", "c", "d", "e"])
+    ['d', 'e']
+    >>> new_lines(["a"], ["x", "y"])
+    ['x', 'y']
+    """
+    for start in range(len(before)):
+        seen = before[start:]
+        if after[: len(seen)] == seen:
+            return after[len(seen) :]
+    return after
+
+
+async def _server_logs(control: MeshControl, name: str, lines: int, follow: bool) -> None:
+    if not control.live:
+        await control.server(name)  # an unknown name is still named as such
+        raise UnavailableError(
+            f"{NOT_RUNNING}: a server's stderr is kept by the running host; `pygent logs` shows the host log"
+        )
+    tail = (await control.server(name)).stderr_tail
+    for line in tail[-lines:]:
+        print(line, flush=True)
+    while follow:
+        await anyio.sleep(SERVER_POLL)
+        latest = (await control.server(name)).stderr_tail
+        for line in new_lines(tail, latest):
+            print(line, flush=True)
+        tail = latest
+
+
+def as_text(line: str) -> str:
+    """A JSON log record as `time LEVEL logger: message key=value`; other lines unchanged."""
+    try:
+        record: Any = json.loads(line)
+    except ValueError:
+        return line
+    if not isinstance(record, dict) or "message" not in record:
+        return line
+    known = ("time", "level", "logger", "message", "exception")
+    fields = " ".join(f"{key}={value}" for key, value in record.items() if key not in known)
+    text = f"{record.get('time', '')} {record.get('level', ''):<7} {record.get('logger', '')}: {record['message']}"
+    text = f"{text} {fields}" if fields else text
+    return f"{text}\n{record['exception']}" if record.get("exception") else text
+
+
+def _host_log(path: Path, lines: int, follow: bool) -> None:
+    try:
+        data, identity = path.read_bytes(), path.stat().st_ino
+    except FileNotFoundError:
+        raise NotFoundError(f"no host log at {path} yet (`pygent serve` writes it)") from None
+    for line in data.decode("utf-8", "replace").splitlines()[-lines:]:
+        print(as_text(line), flush=True)
+    position, pending = len(data), b""
+    while follow:
+        time.sleep(FILE_POLL)
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            continue  # between a rotation's rename and the new file
+        if stat.st_ino != identity or stat.st_size < position:  # rotated or truncated: read the new one
+            position, identity, pending = 0, stat.st_ino, b""
+        if stat.st_size == position:
+            continue
+        with path.open("rb") as log:
+            log.seek(position)
+            chunk = log.read()
+        position += len(chunk)
+        *complete, pending = (pending + chunk).split(b"\n")
+        for raw in complete:
+            print(as_text(raw.decode("utf-8", "replace")), flush=True)
+
+
+async def _server(args: argparse.Namespace, settings: Settings) -> None:
+    async with connect(settings, args) as control:
+        await _server_logs(control, args.name, args.lines, args.follow)
+
+
+def logs(args: argparse.Namespace) -> int:
+    settings = load_settings(args)
+    if args.name is None:
+        _host_log(settings.data.logs / HOST_LOG, args.lines, args.follow)
+    else:
+        anyio.run(_server, args, settings)
+    return 0
