@@ -258,7 +258,9 @@ class GatewayHandlers:
             else:
                 backend, uri = self.view.route_uri(ref.uri)
                 ref = ref.model_copy(update={"uri": uri})
-            return await backend.complete(params.model_copy(update={"ref": ref}))
+            # The front's envelope keys (protocol version, capabilities) are not the backend's.
+            meta = forwardable_meta(ctx, self.sessions.log_level(ctx))
+            return await backend.complete(params.model_copy(update={"ref": ref, "meta": meta}))
         except PygentError as exc:
             raise _rpc_error(exc) from None
 
