@@ -10,11 +10,12 @@ server.
 
 Back-channel requests (sampling, elicitation, roots, logs) of a handshake-era
 server carry no request id on the wire. They go to the one caller with calls
-in flight; with several callers in flight they are declined, since answering
-one caller's request with another's client would leak it across callers.
-2026-07-28 servers return such requests inside the call's result
-(`InputRequiredResult`) and need no routing; each of their requests carries
-the real caller's client capabilities, not the mesh's.
+in flight, to its oldest call not already waiting on an answer; with several
+callers in flight they are declined, since answering one caller's request
+with another's client would leak it across callers. 2026-07-28 servers return
+such requests inside the call's result (`InputRequiredResult`) and need no
+routing; each of their requests carries the real caller's client
+capabilities, not the mesh's.
 """
 
 from __future__ import annotations
@@ -88,6 +89,7 @@ class BackendSession:
         self._hooks = hooks
         self._client: mcp.Client | None = None
         self._inflight: dict[int, Interactions] = {}
+        self._asking: dict[int, int] = {}  # calls waiting on their caller's answer, and how many answers
         self._ids = itertools.count()
         self._refreshing = anyio.Lock()
         self._known_tools: list[types.Tool] | None = None
@@ -259,12 +261,17 @@ class BackendSession:
 
     # ------------------------------------------------ back-channel from server
 
-    def _route(self, what: str) -> Interactions | types.ErrorData:
-        """The caller a back-channel request belongs to, or why there is none."""
-        fronts = list(self._inflight.values())
-        if not fronts:
+    def _route(self, what: str) -> int | types.ErrorData:
+        """The in-flight call a back-channel request belongs to, or why there is none.
+
+        Among one caller's calls, a call already waiting on an answer of its
+        own is passed over: its handler is blocked, so the new request is most
+        likely another call's (a 2026-07-28 client may leave such a call
+        parked until the gateway's pending round expires).
+        """
+        if not self._inflight:
             return unsupported(f"{what} outside a tool call")
-        if len({front.caller for front in fronts}) > 1:
+        if len({front.caller for front in self._inflight.values()}) > 1:
             return types.ErrorData(
                 code=types.INVALID_REQUEST,
                 message=(
@@ -272,29 +279,43 @@ class BackendSession:
                     "2025-11-25 request names none of them (pin protocolVersion 2026-07-28 for this server)"
                 ),
             )
-        return self._inflight[min(self._inflight)]
+        idle = [key for key in self._inflight if key not in self._asking]
+        return min(idle or self._inflight)
+
+    async def _ask(self, what: str, ask: Callable[[Interactions], Awaitable[T]]) -> T | types.ErrorData:
+        route = self._route(what)
+        if isinstance(route, types.ErrorData):
+            return route
+        self._asking[route] = self._asking.get(route, 0) + 1
+        try:
+            return await ask(self._inflight[route])
+        finally:
+            self._asking[route] -= 1
+            if not self._asking[route]:
+                del self._asking[route]
 
     async def _on_sampling(
         self, context: ClientRequestContext, params: types.CreateMessageRequestParams
     ) -> types.CreateMessageResult | types.CreateMessageResultWithTools | types.ErrorData:
-        route = self._route("sampling")
-        return route if isinstance(route, types.ErrorData) else await route.sample(params)
+        return await self._ask("sampling", lambda front: front.sample(params))
 
     async def _on_elicitation(
         self, context: ClientRequestContext, params: types.ElicitRequestParams
     ) -> types.ElicitResult | types.ErrorData:
-        route = self._route("elicitation")
-        return route if isinstance(route, types.ErrorData) else await route.elicit(params)
+        return await self._ask("elicitation", lambda front: front.elicit(params))
 
     async def _on_list_roots(self, context: ClientRequestContext) -> types.ListRootsResult | types.ErrorData:
-        route = self._route("roots") if self._inflight else NoInteractions()
-        return route if isinstance(route, types.ErrorData) else await route.list_roots()
+        if not self._inflight:
+            return await NoInteractions().list_roots()
+        return await self._ask("roots", lambda front: front.list_roots())
 
     async def _on_log(self, params: types.LoggingMessageNotificationParams) -> None:
-        # With several calls in flight a log line cannot be attributed safely,
-        # so it goes to the host log only instead of possibly to another client.
-        if len(self._inflight) == 1:
-            await next(iter(self._inflight.values())).log(params)
+        # A log line goes to a caller only when exactly one call can have sent
+        # it (calls waiting on an answer cannot); otherwise it could reach
+        # another client, so it goes to the host log only.
+        idle = [front for key, front in self._inflight.items() if key not in self._asking]
+        if len(idle) == 1 and len({front.caller for front in self._inflight.values()}) == 1:
+            await idle[0].log(params)
         else:
             log.debug("server log", extra={"server": self.name, "level": params.level, "data": str(params.data)})
 
