@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 from fastmcp import Client
 from fastmcp.exceptions import ToolError
+from mcp.shared.exceptions import MCPError
 
 from tests.fixtures.host import running_host, toy_entry
 
@@ -29,3 +30,16 @@ async def test_unknown_tool_is_a_tool_error_naming_it(tmp_path: Path) -> None:
         async with Client(host.url + "/mcp") as client:
             with pytest.raises(ToolError, match="toy_nope"):
                 await client.call_tool("toy_nope", {})
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_an_unknown_resource_is_invalid_params_naming_the_uri_asked_for(tmp_path: Path, mode: str) -> None:
+    # SEP-2164: -32602 with data.uri, whether no server's namespace matches or the server has no such resource.
+    async with running_host(tmp_path, {"toy": toy_entry()}) as host:
+        async with Client(host.url + "/mcp", mode=mode) as client:
+            for uri in ("nowhere://toy/greeting", "toy://toy/no-such-thing"):
+                with pytest.raises(MCPError) as raised:
+                    await client.read_resource(uri)
+                assert raised.value.error.code == -32602
+                assert raised.value.error.data == {"uri": uri}
+                assert uri in raised.value.error.message
