@@ -16,6 +16,11 @@ with another's client would leak it across callers. 2026-07-28 servers return
 such requests inside the call's result (`InputRequiredResult`) and need no
 routing; each of their requests carries the real caller's client
 capabilities, not the mesh's.
+
+The catalog is listed on connect, again on the server's change events
+(`list_changed` notifications, or a 2026-07-28 `subscriptions/listen`
+stream), when a list's `ttlMs` runs out, and when a health probe sees a
+different tool list.
 """
 
 from __future__ import annotations
@@ -92,7 +97,9 @@ class BackendSession:
         self._asking: dict[int, int] = {}  # calls waiting on their caller's answer, and how many answers
         self._ids = itertools.count()
         self._refreshing = anyio.Lock()
-        self._known_tools: list[types.Tool] | None = None
+        self.catalog = Catalog()
+        self._listed_at = 0.0
+        self._listening = False  # a 2026-07-28 change stream is open
         self.closed = False
 
     @classmethod
@@ -128,7 +135,8 @@ class BackendSession:
             raise ConfigError(f"server {name!r} does not speak 2026-07-28 (it offered {client.protocol_version})")
         _stamp_caller_capabilities(client)
         session._client = client
-        catalog = await list_catalog(client)
+        session._listed_at = anyio.current_time()
+        catalog = session.catalog = await list_catalog(client)
         for uri in subscriptions:
             await client.session.subscribe_resource(uri)
         return session, catalog
@@ -164,7 +172,9 @@ class BackendSession:
         """
         with anyio.fail_after(timeout):
             listed = await self.client().session.list_tools()
-        await self._catalog_if_changed(listed.tools)
+        known = self.catalog.tools if listed.next_cursor is None else self.catalog.tools[: len(listed.tools)]
+        if listed.tools != known:  # the first page is compared with what the last listing began with
+            await self.refresh()
 
     async def watch_changes(self) -> None:
         """Re-list on the server's change events; a 2026-07-28 server sends them on `subscriptions/listen`.
@@ -178,25 +188,44 @@ class BackendSession:
             async with listen(
                 self.client().session, tools_list_changed=True, prompts_list_changed=True, resources_list_changed=True
             ) as subscription:
+                self._listening = True
                 async for _event in subscription:
                     await self.refresh()
         except (MCPError, SubscriptionLost, TimeoutError) as exc:
-            # Not fatal: the periodic probe still notices a changed tool list.
+            # Not fatal: the lists' TTLs and the periodic probe still bring changes in.
             log.info("no change stream", extra={"server": self.name, "reason": str(exc)})
+        finally:
+            self._listening = False
+
+    async def watch_expiry(self, floor: float) -> None:
+        """Re-list whenever the last listing's TTL (`ttlMs`, SEP-2549) runs out, at most every `floor` seconds.
+
+        A listing without a TTL (handshake era) is not watched: such servers
+        send `list_changed` notifications. While a change stream is open its
+        events say when to re-list, so an expired listing is kept.
+        """
+        while self.catalog.ttl is not None:
+            deadline = self._listed_at + max(self.catalog.ttl, floor)
+            if anyio.current_time() < deadline:
+                await anyio.sleep_until(deadline)
+            elif self._listening:
+                self._listed_at = anyio.current_time()
+            else:
+                await self.refresh()
 
     async def refresh(self) -> None:
+        """List the catalog again; the supervisor hears of it only when something changed."""
         async with self._refreshing:
+            self._listed_at = anyio.current_time()
             try:
                 catalog = await list_catalog(self.client())
             except (MCPError, UnavailableError) as exc:
                 log.warning("catalog refresh failed", extra={"server": self.name, "error": str(exc)})
                 return
-            await self._hooks.on_catalog(catalog)
-
-    async def _catalog_if_changed(self, tools: list[types.Tool]) -> None:
-        if self._known_tools is not None and tools != self._known_tools:
-            await self.refresh()
-        self._known_tools = tools
+            changed = catalog != self.catalog
+            self.catalog = catalog
+            if changed:
+                await self._hooks.on_catalog(catalog)
 
     # ------------------------------------------------------------ forwarding
 
