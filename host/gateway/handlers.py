@@ -43,6 +43,16 @@ def _rpc_error(exc: PygentError, *, not_found: int | None = None) -> MCPError:
     return MCPError.from_error_data(data)
 
 
+def _with_front_uri(exc: MCPError, uri: str, front_uri: str) -> MCPError:
+    """A backend's error about one of its resources, naming the URI the client asked for (`data.uri`, SEP-2164)."""
+    data = exc.error.data
+    if uri == front_uri or not isinstance(data, dict) or data.get("uri") != uri:
+        return exc
+    return MCPError(
+        code=exc.error.code, message=exc.error.message.replace(uri, front_uri), data={**data, "uri": front_uri}
+    )
+
+
 def _is_modern(version: str | None) -> bool:
     return version in MODERN_PROTOCOL_VERSIONS
 
@@ -165,7 +175,8 @@ class GatewayHandlers:
         try:
             backend, uri = self.view.route_uri(str(params.uri))
         except PygentError as exc:
-            raise _rpc_error(exc, not_found=RESOURCE_NOT_FOUND) from None
+            # SEP-2164: an unknown resource is -32602 naming the URI, as FastMCP servers answer in both eras.
+            raise MCPError(code=types.INVALID_PARAMS, message=exc.message, data={"uri": str(params.uri)}) from None
         meta = forwardable_meta(ctx, self.sessions.log_level(ctx))
 
         async def send(front: Interactions, responses: types.InputResponses | None, state: str | None) -> Any:
@@ -184,6 +195,8 @@ class GatewayHandlers:
             return await self._forward(ctx, backend, send, params.input_responses, params.request_state)
         except PygentError as exc:
             raise _rpc_error(exc) from None
+        except MCPError as exc:
+            raise _with_front_uri(exc, uri, str(params.uri)) from None
 
     async def subscribe(self, ctx: Ctx, params: types.SubscribeRequestParams) -> types.EmptyResult:
         await self._forward_subscription(str(params.uri), subscribe=True)
@@ -258,7 +271,9 @@ class GatewayHandlers:
             else:
                 backend, uri = self.view.route_uri(ref.uri)
                 ref = ref.model_copy(update={"uri": uri})
-            return await backend.complete(params.model_copy(update={"ref": ref}))
+            # The front's envelope keys (protocol version, capabilities) are not the backend's.
+            meta = forwardable_meta(ctx, self.sessions.log_level(ctx))
+            return await backend.complete(params.model_copy(update={"ref": ref, "meta": meta}))
         except PygentError as exc:
             raise _rpc_error(exc) from None
 

@@ -7,9 +7,11 @@ backend asks, the front request returns an `InputRequiredResult` whose
 `requestState` names the pending call, and the client's follow-up request
 (same tool, with `inputResponses`) delivers the answers and waits again.
 
-A pending call nobody resumes within `ttl` seconds is cancelled. It belongs
-to the principal that started it: another credential resuming it is answered
-as if the state were unknown.
+Each round gets a `requestState` of its own (`pygent-pending:<id>.<round>`);
+only the latest round's state resumes the call. A pending call nobody resumes
+within `ttl` seconds is cancelled. It belongs to the principal that started
+it: another credential resuming it is answered as if the state were unknown,
+with the JSON-RPC error the SDK gives a requestState that fails verification.
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any
 import anyio
 import anyio.abc
 import mcp_types as types
-from pygent.core.errors import NotFoundError
+from mcp.shared.exceptions import MCPError
 from pygent.host.auth import caller_of
 from pygent.host.gateway.front import DeferredFront
 
@@ -39,6 +41,11 @@ class PendingCall:
         self.error: BaseException | None = None
         self.scope = anyio.CancelScope()
         self.touched = time.monotonic()
+        self.round = 0
+
+    def next_state(self) -> str:
+        self.round += 1
+        return f"{STATE_PREFIX}{self.id}.{self.round}"
 
     async def run(self, call: Callable[[DeferredFront], Awaitable[Any]]) -> None:
         with self.scope:
@@ -77,11 +84,17 @@ class PendingCalls:
         """Deliver a client's answers and wait for the next outcome.
 
         Raises:
-            NotFoundError: the state is unknown or expired.
+            MCPError: -32602, the state is unknown, expired, of an earlier round or another caller's.
         """
-        pending = self._calls.get(request_state[len(STATE_PREFIX) :])
-        if pending is None or pending.owner != caller_of(ctx):
-            raise NotFoundError("the pending call expired or is unknown; call the tool again")
+        key, _, round_ = request_state[len(STATE_PREFIX) :].rpartition(".")
+        pending = self._calls.get(key)
+        if pending is None or str(pending.round) != round_ or pending.owner != caller_of(ctx):
+            # SEP-2322: state that fails verification is a protocol error, shaped as the SDK's.
+            raise MCPError(
+                code=types.INVALID_PARAMS,
+                message="Invalid or expired requestState: the pending call expired or is unknown; call the tool again",
+                data={"reason": "invalid_request_state"},
+            )
         pending.touched = time.monotonic()
         pending.front.ctx = ctx
         for ask in pending.front.asks:
@@ -104,7 +117,7 @@ class PendingCalls:
                         ask.sent = True
                     self._calls[pending.id] = pending
                     unanswered = {a.key: a.request for a in front.asks if not a.answered.is_set()}
-                    return types.InputRequiredResult(input_requests=unanswered, request_state=STATE_PREFIX + pending.id)
+                    return types.InputRequiredResult(input_requests=unanswered, request_state=pending.next_state())
                 await front.changed.wait()
         except anyio.get_cancelled_exc_class():
             # The client went away while nothing was asked of it: nobody can resume.

@@ -6,10 +6,10 @@
 
 The supervisor connects (spawning a stdio child, or opening an HTTP/SSE
 session), declares the server ready once its catalog is listed, watches it
-(child exit, failing health probes, changed tool lists), and on failure
-reconnects with exponential backoff. The backoff resets after sustained
-uptime; a server that fails `max_attempts` times in a row is marked `failed`
-and waits for a manual restart. Each connection is one `BackendSession`; the
+(child exit, failing health probes, changed tool lists, expired list TTLs),
+and on failure reconnects with exponential backoff. The backoff resets after
+sustained uptime; a server that fails `max_attempts` times in a row is marked
+`failed` and waits for a manual restart. Each connection is one `BackendSession`; the
 catalog it lists reaches the mesh through `on_change`.
 
 A server's `rateLimit` (calls per second, across every caller) is applied here,
@@ -46,6 +46,7 @@ log = logging.getLogger("pygent.host.mesh")
 
 HEALTH_INTERVAL = 15.0
 HEALTH_TIMEOUT = 10.0
+MIN_RELIST = 5.0
 
 
 class Status(StrEnum):
@@ -68,6 +69,9 @@ class SupervisorPolicy:
     stable_after: float = 30.0
     health_interval: float = HEALTH_INTERVAL
     health_timeout: float = HEALTH_TIMEOUT
+    # A 2026-07-28 server's lists are re-listed when their `ttlMs` runs out,
+    # but no more often than this: FastMCP sends ttlMs 0 ("immediately stale").
+    min_relist: float = MIN_RELIST
 
     def delay(self, failures: int) -> float:
         return exponential_delay(failures, self.initial_delay, self.max_delay)
@@ -183,6 +187,7 @@ class Backend:
                     async with anyio.create_task_group() as group:
                         group.start_soon(self._watch_health, session)
                         group.start_soon(session.watch_changes)
+                        group.start_soon(session.watch_expiry, self.policy.min_relist)
                         if self._process is not None:
                             group.start_soon(self._watch_exit, self._process)
                         await self._disconnect.wait()

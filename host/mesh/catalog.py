@@ -2,6 +2,7 @@
 
 catalog = await list_catalog(client)      # every page of tools, resources, templates, prompts
 catalog.header_schemas                    # tools that mirror arguments into Mcp-Param-* headers
+catalog.ttl                               # seconds the listing stays fresh (2026-07-28 `ttlMs`), or None
 """
 
 from __future__ import annotations
@@ -26,6 +27,9 @@ class Catalog:
     resources: list[types.Resource] = field(default_factory=list)
     templates: list[types.ResourceTemplate] = field(default_factory=list)
     prompts: list[types.Prompt] = field(default_factory=list)
+    # The shortest `ttlMs` of the lists (SEP-2549), in seconds; None when the
+    # server sent none (handshake era: its list_changed notifications say when).
+    ttl: float | None = field(default=None, compare=False)
 
     @cached_property
     def header_schemas(self) -> dict[str, dict[str, Any]]:
@@ -40,15 +44,17 @@ async def list_catalog(client: mcp.Client) -> Catalog:
     caps = client.server_capabilities
     session = client.session
     catalog = Catalog()
+    ttls: list[float] = []
     if caps.tools is not None:
-        catalog.tools = await _paginate(lambda c: session.list_tools(params=_page(c)), "tools")
+        catalog.tools = await _paginate(lambda c: session.list_tools(params=_page(c)), "tools", ttls)
     if caps.resources is not None:
-        catalog.resources = await _paginate(lambda c: session.list_resources(params=_page(c)), "resources")
+        catalog.resources = await _paginate(lambda c: session.list_resources(params=_page(c)), "resources", ttls)
         catalog.templates = await _paginate(
-            lambda c: session.list_resource_templates(params=_page(c)), "resource_templates"
+            lambda c: session.list_resource_templates(params=_page(c)), "resource_templates", ttls
         )
     if caps.prompts is not None:
-        catalog.prompts = await _paginate(lambda c: session.list_prompts(params=_page(c)), "prompts")
+        catalog.prompts = await _paginate(lambda c: session.list_prompts(params=_page(c)), "prompts", ttls)
+    catalog.ttl = min(ttls, default=None)
     return catalog
 
 
@@ -56,12 +62,14 @@ def _page(cursor: str | None) -> types.PaginatedRequestParams | None:
     return None if cursor is None else types.PaginatedRequestParams(cursor=cursor)
 
 
-async def _paginate(fetch: Callable[[str | None], Awaitable[Any]], attribute: str) -> list[Any]:
+async def _paginate(fetch: Callable[[str | None], Awaitable[Any]], attribute: str, ttls: list[float]) -> list[Any]:
     items: list[Any] = []
     cursor: str | None = None
     for _ in range(MAX_PAGES):
         page = await fetch(cursor)
         items.extend(getattr(page, attribute))
+        if "ttl_ms" in page.model_fields_set:
+            ttls.append(page.ttl_ms / 1000)
         cursor = page.next_cursor
         if not cursor:
             break

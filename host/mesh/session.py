@@ -10,11 +10,17 @@ server.
 
 Back-channel requests (sampling, elicitation, roots, logs) of a handshake-era
 server carry no request id on the wire. They go to the one caller with calls
-in flight; with several callers in flight they are declined, since answering
-one caller's request with another's client would leak it across callers.
-2026-07-28 servers return such requests inside the call's result
-(`InputRequiredResult`) and need no routing; each of their requests carries
-the real caller's client capabilities, not the mesh's.
+in flight, to its oldest call not already waiting on an answer; with several
+callers in flight they are declined, since answering one caller's request
+with another's client would leak it across callers. 2026-07-28 servers return
+such requests inside the call's result (`InputRequiredResult`) and need no
+routing; each of their requests carries the real caller's client
+capabilities, not the mesh's.
+
+The catalog is listed on connect, again on the server's change events
+(`list_changed` notifications, or a 2026-07-28 `subscriptions/listen`
+stream), when a list's `ttlMs` runs out, and when a health probe sees a
+different tool list.
 """
 
 from __future__ import annotations
@@ -88,9 +94,12 @@ class BackendSession:
         self._hooks = hooks
         self._client: mcp.Client | None = None
         self._inflight: dict[int, Interactions] = {}
+        self._asking: dict[int, int] = {}  # calls waiting on their caller's answer, and how many answers
         self._ids = itertools.count()
         self._refreshing = anyio.Lock()
-        self._known_tools: list[types.Tool] | None = None
+        self.catalog = Catalog()
+        self._listed_at = 0.0
+        self._listening = False  # a 2026-07-28 change stream is open
         self.closed = False
 
     @classmethod
@@ -126,7 +135,8 @@ class BackendSession:
             raise ConfigError(f"server {name!r} does not speak 2026-07-28 (it offered {client.protocol_version})")
         _stamp_caller_capabilities(client)
         session._client = client
-        catalog = await list_catalog(client)
+        session._listed_at = anyio.current_time()
+        catalog = session.catalog = await list_catalog(client)
         for uri in subscriptions:
             await client.session.subscribe_resource(uri)
         return session, catalog
@@ -162,7 +172,9 @@ class BackendSession:
         """
         with anyio.fail_after(timeout):
             listed = await self.client().session.list_tools()
-        await self._catalog_if_changed(listed.tools)
+        known = self.catalog.tools if listed.next_cursor is None else self.catalog.tools[: len(listed.tools)]
+        if listed.tools != known:  # the first page is compared with what the last listing began with
+            await self.refresh()
 
     async def watch_changes(self) -> None:
         """Re-list on the server's change events; a 2026-07-28 server sends them on `subscriptions/listen`.
@@ -176,25 +188,44 @@ class BackendSession:
             async with listen(
                 self.client().session, tools_list_changed=True, prompts_list_changed=True, resources_list_changed=True
             ) as subscription:
+                self._listening = True
                 async for _event in subscription:
                     await self.refresh()
         except (MCPError, SubscriptionLost, TimeoutError) as exc:
-            # Not fatal: the periodic probe still notices a changed tool list.
+            # Not fatal: the lists' TTLs and the periodic probe still bring changes in.
             log.info("no change stream", extra={"server": self.name, "reason": str(exc)})
+        finally:
+            self._listening = False
+
+    async def watch_expiry(self, floor: float) -> None:
+        """Re-list whenever the last listing's TTL (`ttlMs`, SEP-2549) runs out, at most every `floor` seconds.
+
+        A listing without a TTL (handshake era) is not watched: such servers
+        send `list_changed` notifications. While a change stream is open its
+        events say when to re-list, so an expired listing is kept.
+        """
+        while self.catalog.ttl is not None:
+            deadline = self._listed_at + max(self.catalog.ttl, floor)
+            if anyio.current_time() < deadline:
+                await anyio.sleep_until(deadline)
+            elif self._listening:
+                self._listed_at = anyio.current_time()
+            else:
+                await self.refresh()
 
     async def refresh(self) -> None:
+        """List the catalog again; the supervisor hears of it only when something changed."""
         async with self._refreshing:
+            self._listed_at = anyio.current_time()
             try:
                 catalog = await list_catalog(self.client())
             except (MCPError, UnavailableError) as exc:
                 log.warning("catalog refresh failed", extra={"server": self.name, "error": str(exc)})
                 return
-            await self._hooks.on_catalog(catalog)
-
-    async def _catalog_if_changed(self, tools: list[types.Tool]) -> None:
-        if self._known_tools is not None and tools != self._known_tools:
-            await self.refresh()
-        self._known_tools = tools
+            changed = catalog != self.catalog
+            self.catalog = catalog
+            if changed:
+                await self._hooks.on_catalog(catalog)
 
     # ------------------------------------------------------------ forwarding
 
@@ -259,12 +290,17 @@ class BackendSession:
 
     # ------------------------------------------------ back-channel from server
 
-    def _route(self, what: str) -> Interactions | types.ErrorData:
-        """The caller a back-channel request belongs to, or why there is none."""
-        fronts = list(self._inflight.values())
-        if not fronts:
+    def _route(self, what: str) -> int | types.ErrorData:
+        """The in-flight call a back-channel request belongs to, or why there is none.
+
+        Among one caller's calls, a call already waiting on an answer of its
+        own is passed over: its handler is blocked, so the new request is most
+        likely another call's (a 2026-07-28 client may leave such a call
+        parked until the gateway's pending round expires).
+        """
+        if not self._inflight:
             return unsupported(f"{what} outside a tool call")
-        if len({front.caller for front in fronts}) > 1:
+        if len({front.caller for front in self._inflight.values()}) > 1:
             return types.ErrorData(
                 code=types.INVALID_REQUEST,
                 message=(
@@ -272,29 +308,43 @@ class BackendSession:
                     "2025-11-25 request names none of them (pin protocolVersion 2026-07-28 for this server)"
                 ),
             )
-        return self._inflight[min(self._inflight)]
+        idle = [key for key in self._inflight if key not in self._asking]
+        return min(idle or self._inflight)
+
+    async def _ask(self, what: str, ask: Callable[[Interactions], Awaitable[T]]) -> T | types.ErrorData:
+        route = self._route(what)
+        if isinstance(route, types.ErrorData):
+            return route
+        self._asking[route] = self._asking.get(route, 0) + 1
+        try:
+            return await ask(self._inflight[route])
+        finally:
+            self._asking[route] -= 1
+            if not self._asking[route]:
+                del self._asking[route]
 
     async def _on_sampling(
         self, context: ClientRequestContext, params: types.CreateMessageRequestParams
     ) -> types.CreateMessageResult | types.CreateMessageResultWithTools | types.ErrorData:
-        route = self._route("sampling")
-        return route if isinstance(route, types.ErrorData) else await route.sample(params)
+        return await self._ask("sampling", lambda front: front.sample(params))
 
     async def _on_elicitation(
         self, context: ClientRequestContext, params: types.ElicitRequestParams
     ) -> types.ElicitResult | types.ErrorData:
-        route = self._route("elicitation")
-        return route if isinstance(route, types.ErrorData) else await route.elicit(params)
+        return await self._ask("elicitation", lambda front: front.elicit(params))
 
     async def _on_list_roots(self, context: ClientRequestContext) -> types.ListRootsResult | types.ErrorData:
-        route = self._route("roots") if self._inflight else NoInteractions()
-        return route if isinstance(route, types.ErrorData) else await route.list_roots()
+        if not self._inflight:
+            return await NoInteractions().list_roots()
+        return await self._ask("roots", lambda front: front.list_roots())
 
     async def _on_log(self, params: types.LoggingMessageNotificationParams) -> None:
-        # With several calls in flight a log line cannot be attributed safely,
-        # so it goes to the host log only instead of possibly to another client.
-        if len(self._inflight) == 1:
-            await next(iter(self._inflight.values())).log(params)
+        # A log line goes to a caller only when exactly one call can have sent
+        # it (calls waiting on an answer cannot); otherwise it could reach
+        # another client, so it goes to the host log only.
+        idle = [front for key, front in self._inflight.items() if key not in self._asking]
+        if len(idle) == 1 and len({front.caller for front in self._inflight.values()}) == 1:
+            await idle[0].log(params)
         else:
             log.debug("server log", extra={"server": self.name, "level": params.level, "data": str(params.data)})
 

@@ -8,6 +8,7 @@ import httpx2
 import pytest
 from fastmcp import Client
 from fastmcp.exceptions import ToolError
+from mcp.shared.exceptions import MCPError
 
 from tests.fixtures.host import running_host, toy_entry
 
@@ -43,3 +44,16 @@ async def test_a_disabled_servers_tool_says_the_server_is_disabled(tmp_path: Pat
             called = await http.post("/api/tools/toy_echo/call", json={"arguments": {"text": "x"}})
         assert called.status_code == 404
         assert called.json() == {"error": "tool 'toy_echo' belongs to server 'toy', which is disabled"}
+
+
+@pytest.mark.parametrize("mode", ["auto", "legacy"])
+async def test_an_unknown_resource_is_invalid_params_naming_the_uri_asked_for(tmp_path: Path, mode: str) -> None:
+    # SEP-2164: -32602 with data.uri, whether no server's namespace matches or the server has no such resource.
+    async with running_host(tmp_path, {"toy": toy_entry()}) as host:
+        async with Client(host.url + "/mcp", mode=mode) as client:
+            for uri in ("nowhere://toy/greeting", "toy://toy/no-such-thing"):
+                with pytest.raises(MCPError) as raised:
+                    await client.read_resource(uri)
+                assert raised.value.error.code == -32602
+                assert raised.value.error.data == {"uri": uri}
+                assert uri in raised.value.error.message

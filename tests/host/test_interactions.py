@@ -2,21 +2,33 @@
 
 The toy backend serves both eras: connected at 2025-11-25 (the mesh's default)
 it asks with session requests mid-call, pinned at 2026-07-28 it returns
-input-required results; clients come in both eras too.
+input-required results; clients come in both eras too. The 2025-only
+conformance fixture asks with session requests only, as most published
+servers do; a 2026-07-28 client gets its asks as input-required rounds.
 """
 
 from __future__ import annotations
 
+import json
+import sys
 from pathlib import Path
 from typing import Any
 
 import anyio
+import httpx2
+import mcp_types as t
 import pytest
 from fastmcp import Client
 from fastmcp.exceptions import ToolError
 from mcp.shared.exceptions import MCPError
 
-from tests.fixtures.host import running_host, toy_entry
+from tests.fixtures.conformance_server import (
+    elicitation_form,
+    sampling_request,
+    sep1034_defaults_form,
+    sep1330_enums_form,
+)
+from tests.fixtures.host import FIXTURES, running_host, toy_entry
 
 pytestmark = pytest.mark.anyio
 
@@ -150,3 +162,96 @@ async def test_include_and_exclude_lists_filter_tools(tmp_path: Path) -> None:
             assert "b_crash" not in names and "b_fail" not in names and "b_echo" in names
             result = await client.call_tool("a_pid", {}, raise_on_error=False)
             assert result.is_error
+
+
+# ------------------------------------------- a server written only the 2025 way
+
+SESSION_ONLY = {"command": sys.executable, "args": [str(FIXTURES / "conformance_server_2025.py")]}
+HTTP = {"Accept": "application/json, text/event-stream", "Content-Type": "application/json"}
+SAMPLED = {
+    "role": "assistant",
+    "content": {"type": "text", "text": "A protocol."},
+    "model": "m",
+    "stopReason": "endTurn",
+}
+DEFAULTS = {"name": "John Doe", "age": 30, "score": 95.5, "status": "active", "verified": True}
+ENUMS = {"untitledSingle": "option1", "titledSingle": "value2", "legacyEnum": "opt3", "untitledMulti": ["option1"]}
+# tool, arguments, the request the server asks, the client's answer, the tool's reply
+ASKS: list[tuple[str, dict[str, Any], Any, dict[str, Any], str]] = [
+    (
+        "test_sampling",
+        {"prompt": "What is MCP?"},
+        sampling_request("What is MCP?"),
+        SAMPLED,
+        "LLM response: A protocol.",
+    ),
+    (
+        "test_elicitation",
+        {"message": "Your name?"},
+        elicitation_form("Your name?"),
+        {"action": "accept", "content": {"response": "Ada"}},
+        'User response: action=accept, content={"response": "Ada"}',
+    ),
+    (
+        "test_elicitation_sep1034_defaults",
+        {},
+        sep1034_defaults_form(),
+        {"action": "accept", "content": DEFAULTS},
+        "User response: action=accept, content=" + json.dumps(DEFAULTS),
+    ),
+    (
+        "test_elicitation_sep1330_enums",
+        {},
+        sep1330_enums_form(),
+        {"action": "accept", "content": ENUMS},
+        "User response: action=accept, content=" + json.dumps(ENUMS),
+    ),
+]
+
+
+async def modern_call(
+    http: httpx2.AsyncClient, tool: str, capabilities: dict[str, Any], **params: Any
+) -> dict[str, Any]:
+    """One 2026-07-28 tools/call on the pass-through; its JSON-RPC response."""
+    meta = {
+        "io.modelcontextprotocol/protocolVersion": "2026-07-28",
+        "io.modelcontextprotocol/clientInfo": {"name": "raw", "version": "1"},
+        "io.modelcontextprotocol/clientCapabilities": capabilities,
+    }
+    body = {"jsonrpc": "2.0", "id": 1, "method": "tools/call", "params": {"name": tool, "_meta": meta, **params}}
+    headers = {**HTTP, "mcp-protocol-version": "2026-07-28", "mcp-method": "tools/call", "mcp-name": tool}
+    response = await http.post("/servers/conformance/mcp", json=body, headers=headers)
+    reply: dict[str, Any] = response.json()
+    return reply
+
+
+async def test_a_session_only_servers_asks_reach_a_2026_client_as_input_required_rounds(tmp_path: Path) -> None:
+    capabilities = {"sampling": {}, "elicitation": {"form": {}}}
+    async with running_host(tmp_path, {"conformance": SESSION_ONLY}) as host:
+        assert host.runtime.mesh.backends["conformance"].protocol_version == "2025-11-25"
+        async with httpx2.AsyncClient(base_url=host.url, timeout=20) as http:
+            for tool, arguments, request, answer, reply in ASKS:
+                first = (await modern_call(http, tool, capabilities, arguments=arguments))["result"]
+                assert first["resultType"] == "input_required", first
+                ((key, asked),) = first["inputRequests"].items()
+                assert type(request).model_validate(asked) == request  # what a 2025-11-25 client is asked
+                done = await modern_call(
+                    http,
+                    tool,
+                    capabilities,
+                    arguments=arguments,
+                    inputResponses={key: answer},
+                    requestState=first["requestState"],
+                )
+                assert done["result"]["resultType"] == "complete", done
+                assert done["result"]["content"] == [{"type": "text", "text": reply}]
+
+
+async def test_a_2026_client_without_sampling_gets_missing_capability_not_an_ask_for_sampling(tmp_path: Path) -> None:
+    async with running_host(tmp_path, {"conformance": SESSION_ONLY}) as host:
+        async with httpx2.AsyncClient(base_url=host.url, timeout=20) as http:
+            for capabilities in ({}, {"elicitation": {"form": {}}}):
+                refused = await modern_call(http, "test_sampling", capabilities, arguments={"prompt": "hi"})
+                assert "result" not in refused, refused
+                assert refused["error"]["code"] == t.MISSING_REQUIRED_CLIENT_CAPABILITY
+                assert refused["error"]["data"] == {"requiredCapabilities": {"sampling": {}}}

@@ -171,7 +171,7 @@ async def test_a_pending_input_round_can_be_resumed_only_by_its_caller(tmp_path:
         answer = {key: {"action": "accept", "content": {"value": "Ada"}}}
         resume = modern_call("toy_ask_name", arguments={}, requestState=result["requestState"], inputResponses=answer)
         stolen = await http.post("/mcp", json=resume, headers={**modern, **B})
-        assert stolen.json()["result"]["isError"] is True
-        assert "the pending call expired or is unknown" in stolen.text
+        assert stolen.json()["error"]["code"] == -32602  # as for a requestState that fails verification
+        assert "the pending call expired or is unknown" in stolen.json()["error"]["message"]
         done = await http.post("/mcp", json=resume, headers={**modern, **A})
         assert done.json()["result"]["structuredContent"] == {"result": "hello Ada"}

@@ -158,7 +158,10 @@ async def cannot_sample(
 
 async def test_a_client_that_answers_method_not_found_has_no_model() -> None:
     async with Client(build(), mode="legacy", sampling_handler=cannot_sample) as client:
-        with pytest.raises(ToolError, match=r"^the MCP client cannot sample \(the calling client does not support sampling\); no language model"):
+        with pytest.raises(
+            ToolError,
+            match=r"^the MCP client cannot sample \(the calling client does not support sampling\); no language model",
+        ):
             await client.call_tool("ask", {"question": "hi"})
 
 
