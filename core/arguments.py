@@ -33,22 +33,25 @@ UNEXPECTED = frozenset({"unexpected_keyword_argument", "extra_forbidden"})
 _PREFIXES = ("Value error, ", "Assertion failed, ")
 
 
-def describe(exc: ValidationError, arguments: Mapping[str, Any] | None) -> str:
-    """One line for all the problems, joined with "; ", in pydantic's order."""
-    lines = [_line(error, arguments or {}) for error in exc.errors(include_url=False)]
-    return "; ".join(dict.fromkeys(lines)) or "invalid arguments"
+def describe(exc: ValidationError, arguments: Mapping[str, Any] | None, *, what: str = "argument") -> str:
+    """One line for all the problems, joined with "; ", in pydantic's order.
+
+    `what` names the things validated ("field" for a document such as an agent spec).
+    """
+    lines = [_line(error, arguments or {}, what) for error in exc.errors(include_url=False)]
+    return "; ".join(dict.fromkeys(lines)) or f"invalid {what}s"
 
 
-def _line(error: ErrorDetails, arguments: Mapping[str, Any]) -> str:
+def _line(error: ErrorDetails, arguments: Mapping[str, Any], what: str) -> str:
     name = _path(error["loc"], arguments, error["type"])
     if error["type"] in MISSING:
-        return f"missing required argument {name!r}"
+        return f"missing required {what} {name!r}"
     if error["type"] in UNEXPECTED:
-        return f"unexpected argument {name!r}"
+        return f"unexpected {what} {name!r}"
     message = " ".join(error["msg"].split())
     for prefix in _PREFIXES:
         message = message.removeprefix(prefix)
-    return f"invalid argument {name!r}: {message}"
+    return f"invalid {what} {name!r}: {message}"
 
 
 def _path(loc: Sequence[int | str], arguments: Mapping[str, Any], kind: str) -> str:

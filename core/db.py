@@ -2,20 +2,25 @@
 
     engine = open_engine(settings.database_url, settings.data.state_db)
     with engine.begin() as conn: ...
+    rows = await run_sql(read_rows)     # a blocking function, run in a worker thread
 
-Blocking SQLAlchemy calls belong in `anyio.to_thread.run_sync`; the engine's
+Blocking SQLAlchemy calls belong in a worker thread (`run_sql`); the engine's
 pool makes that safe across threads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from pygent.core.errors import ConfigError
+import anyio.to_thread
+from pygent.core.errors import ConfigError, UnavailableError
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+T = TypeVar("T")
 
 
 def normalize_url(url: str) -> str:
@@ -56,3 +61,15 @@ def open_engine(database_url: str | None, sqlite_path: Path) -> Engine:
     engine = create_engine(url)
     event.listen(engine, "connect", _sqlite_pragmas)
     return engine
+
+
+async def run_sql(fn: Callable[[], T]) -> T:
+    """Run blocking database work in a worker thread.
+
+    Raises:
+        UnavailableError: the database failed (the driver's message stays in the logs).
+    """
+    try:
+        return await anyio.to_thread.run_sync(fn)
+    except SQLAlchemyError as exc:
+        raise UnavailableError(f"state database error: {type(exc).__name__}") from exc

@@ -16,11 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
-import anyio.to_thread
-from pygent.core.errors import UnavailableError
+from pygent.core import mesh_catalog
+from pygent.core.db import run_sql
+from pygent.core.mesh_catalog import catalogs_table, servers_table
 from pygent.registry.models import ServerEntry, dump_entry, parse_entry
 from sqlalchemy import (
-    JSON,
     Boolean,
     Column,
     Engine,
@@ -35,33 +35,16 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.exc import SQLAlchemyError
 
 HEALTH_HISTORY = 200
 
 metadata = MetaData()
-
-servers_table = Table(
-    "registry_servers",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("entry", JSON, nullable=False),
-    Column("created_at", Float, nullable=False),
-)
 
 overrides_table = Table(
     "registry_overrides",
     metadata,
     Column("name", String(64), primary_key=True),
     Column("enabled", Boolean, nullable=False),
-)
-
-catalogs_table = Table(
-    "registry_catalogs",
-    metadata,
-    Column("name", String(64), primary_key=True),
-    Column("tools", Text, nullable=False),
-    Column("updated_at", Float, nullable=False),
 )
 
 health_table = Table(
@@ -92,13 +75,15 @@ class RegistryStore:
         self._engine = engine
 
     async def _run(self, fn: Callable[[], T]) -> T:
-        try:
-            return await anyio.to_thread.run_sync(fn)
-        except SQLAlchemyError as exc:
-            raise UnavailableError(f"state database error: {type(exc).__name__}") from exc
+        return await run_sql(fn)
 
     async def create(self) -> None:
-        await self._run(lambda: metadata.create_all(self._engine))
+        def create() -> None:
+            # The servers and catalogs tables are defined in core, where servers can read them.
+            mesh_catalog.metadata.create_all(self._engine)
+            metadata.create_all(self._engine)
+
+        await self._run(create)
 
     async def runtime_servers(self) -> dict[str, ServerEntry]:
         def read() -> dict[str, ServerEntry]:

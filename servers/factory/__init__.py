@@ -1,0 +1,1 @@
+"""The factory MCP server: agent specs, persisted and versioned (see README.md)."""
