@@ -20,12 +20,12 @@ that no language model is connected and how to connect one.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
 from typing import Any
 
 import anyio.to_thread
 from pydantic_ai.messages import ModelMessage, ModelResponse, TextPart, ToolCallPart, ToolReturnPart, UserPromptPart
-from pydantic_ai.models.function import AgentInfo, FunctionModel
+from pydantic_ai.models.function import AgentInfo, DeltaToolCall, DeltaToolCalls, FunctionModel
 from pygent.agents.tools import ToolEntry
 from pygent.core.tool_search import ToolIndex
 
@@ -34,7 +34,8 @@ NOTICE = (
     "To connect one, set PYGENT_LLM=ollama:MODEL (with Ollama running) or PYGENT_LLM=openai:MODEL with "
     "PYGENT_OPENAI_BASE_URL, and restart `pygent serve`."
 )
-THRESHOLD = 0.80  # cosine similarity (e5) below which a tool is not a match
+THRESHOLD = 0.80  # cosine similarity (e5) at which a tool matches on meaning alone
+KEYWORD_THRESHOLD = 0.70  # a lower similarity still matches when the tool shares words with the message
 RETRIEVERS = ("memory_recall", "rag_search", "search_local_search")
 MAX_SHOWN = 4000
 
@@ -125,7 +126,11 @@ def offline_model(
         message = _last_user_text(messages)
         names = [name for name in entries if name in {tool.name for tool in info.function_tools}]
         matches = await anyio.to_thread.run_sync(lambda: index.search(message, 3, allowed=names))
-        best = matches[0] if matches and matches[0].similarity >= threshold else None
+        top = matches[0] if matches else None
+        matched = top is not None and (
+            top.similarity >= threshold or (top.similarity >= KEYWORD_THRESHOLD and top.keyword > 0)
+        )
+        best = top if matched else None
         if best is not None:
             arguments, missing = fill_arguments(entries[best.name].input_schema, message, defaults)
             if not missing:
@@ -140,4 +145,12 @@ def offline_model(
                 return ModelResponse(parts=[ToolCallPart(retriever, arguments)])
         return ModelResponse(parts=[TextPart(f"I found no tool of this agent that fits your message.\n\n{NOTICE}")])
 
-    return FunctionModel(respond, model_name="offline")
+    async def stream(messages: list[ModelMessage], info: AgentInfo) -> AsyncIterator[str | DeltaToolCalls]:
+        response = await respond(messages, info)
+        for index, part in enumerate(response.parts):
+            if isinstance(part, TextPart):
+                yield part.content
+            elif isinstance(part, ToolCallPart):
+                yield {index: DeltaToolCall(name=part.tool_name, json_args=part.args_as_json_str())}
+
+    return FunctionModel(respond, stream_function=stream, model_name="offline")

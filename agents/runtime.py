@@ -15,6 +15,7 @@ types. A turn ends with exactly one `run.completed`: with the answer, or with
 
 from __future__ import annotations
 
+import logging
 import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ from pygent.agents.events import Event, RunCompleted, RunError, RunStarted, Text
 from pygent.agents.llm_bridge import TokenCount
 from pygent.agents.tools import Approver, MeshToolset, ToolCaller
 from pygent.core.errors import PygentError
+
+log = logging.getLogger("pygent.agents")
 
 
 @dataclass
@@ -51,6 +54,7 @@ class Turn:
     max_tokens: int | None = None
     max_seconds: float = 300.0
     tokens: TokenCount = field(default_factory=TokenCount)
+    finish: Callable[[Outcome], Awaitable[None]] | None = None  # awaited before run.completed is sent
     run_id: str = field(default_factory=lambda: "run-" + secrets.token_hex(8))
 
 
@@ -89,13 +93,18 @@ class AgentRuntime:
         except anyio.get_cancelled_exc_class():
             with anyio.CancelScope(shield=True):
                 outcome.stop_reason = "cancelled"
+                await self._finish(turn, outcome)
                 await emit(RunCompleted(run_id=turn.run_id, output=outcome.output, stop_reason="cancelled"))
             raise
         except PygentError as exc:
             await self._stop(turn, outcome, emit, "error", exc.message)
+        except Exception:  # a bug must end the turn, never the host that runs it
+            log.exception("agent turn failed", extra={"agent": turn.agent, "run": turn.run_id})
+            await self._stop(turn, outcome, emit, "error", "the turn failed with an internal error (see the host log)")
         else:
             usage.input_tokens = turn.tokens.input_tokens
             usage.output_tokens = turn.tokens.output_tokens
+            await self._finish(turn, outcome)
             await emit(RunCompleted(run_id=turn.run_id, output=outcome.output, usage=usage))
         return outcome
 
@@ -104,7 +113,14 @@ class AgentRuntime:
     ) -> None:
         outcome.stop_reason = reason
         await emit(RunError(run_id=turn.run_id, message=message))
+        await self._finish(turn, outcome)
         await emit(RunCompleted(run_id=turn.run_id, output=outcome.output, stop_reason=reason))  # type: ignore[arg-type]
+
+    async def _finish(self, turn: Turn, outcome: Outcome) -> None:
+        """Let the caller record the turn before anyone hears it is over."""
+        if turn.finish is not None:
+            with anyio.CancelScope(shield=True):
+                await turn.finish(outcome)
 
     async def _loop(self, turn: Turn, outcome: Outcome, emit: Callable[[Event], Awaitable[None]], usage: Usage) -> None:
         toolset = MeshToolset(turn.caller, emit, turn.approve, run_id=turn.run_id)

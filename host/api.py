@@ -99,7 +99,7 @@ def _retry_headers(exc: PygentError) -> dict[str, str] | None:
     return None
 
 
-async def _body(request: Request, model: type[M]) -> M:
+async def json_body(request: Request, model: type[M]) -> M:
     raw = await request.body()
     try:
         data = json.loads(raw.decode("utf-8") if raw else "{}")
@@ -118,7 +118,7 @@ async def _body(request: Request, model: type[M]) -> M:
 Handler = Callable[[Request], Awaitable[Response]]
 
 
-def _guarded(handler: Handler) -> Handler:
+def guarded(handler: Handler) -> Handler:
     async def endpoint(request: Request) -> Response:
         try:
             return await handler(request)
@@ -180,7 +180,7 @@ class RestApi:
         return JSONResponse(summary)
 
     async def add_server(self, request: Request) -> Response:
-        body = await _body(request, AddServerBody)
+        body = await json_body(request, AddServerBody)
         try:
             entry = parse_entry(body.config)
         except ValidationError as exc:
@@ -217,7 +217,7 @@ class RestApi:
 
     async def call_tool(self, request: Request) -> Response:
         name = request.path_params["name"]
-        body = await _body(request, CallToolBody)
+        body = await json_body(request, CallToolBody)
         route = self.mesh.route_tool(name)
         try:
             result = await call_backend_tool(route.backend, route.tool.name, body.arguments, body.timeout)
@@ -226,7 +226,7 @@ class RestApi:
         return JSONResponse(result)
 
     def routes(self) -> list[Route]:
-        g = _guarded
+        g = guarded
         return [
             Route("/healthz", g(self.healthz), methods=["GET"]),
             Route("/api/servers", g(self.list_servers), methods=["GET"]),

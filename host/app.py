@@ -14,6 +14,7 @@ from typing import Any
 from pygent.core.errors import PygentError, UnavailableError, http_status
 from pygent.core.settings import Settings
 from pygent.host.api import RestApi, error
+from pygent.host.api_agents import AgentsApi
 from pygent.host.gateway.server import VERSION
 from pygent.host.openapi import openapi_document
 from pygent.host.runtime import HostRuntime
@@ -95,6 +96,7 @@ def create_app(
         return JSONResponse(openapi_document(VERSION))
 
     rest = RestApi(lambda: state.get().mesh)
+    agents = AgentsApi(lambda: state.get().agents, lambda: state.get().group)
     routes: list[BaseRoute] = [
         Route("/mcp", _Late(aggregate), methods=["GET", "POST", "DELETE"]),
         Route("/sse", _Late(sse), methods=["GET"]),
@@ -102,6 +104,7 @@ def create_app(
         Route("/servers/{name}/mcp", _Late(passthrough), methods=["GET", "POST", "DELETE"]),
         Route("/openapi.json", openapi, methods=["GET"]),
         *rest.routes(),
+        *agents.routes(),
         *(extra_routes or []),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)

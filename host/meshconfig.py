@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pygent.servers
+from pygent.host.guard import UNTRUSTED_TAG
 from pygent.registry.models import ServerEntry, StdioServer
 
 
@@ -25,9 +26,19 @@ def capability_servers() -> list[str]:
     return sorted(names)
 
 
+# Servers whose results carry text nobody vetted (web pages, issues, documents,
+# memories): after such content, destructive tools need a confirmation (host/guard.py).
+UNTRUSTED_CONTENT = frozenset({"github", "memory", "rag", "search"})
+
+
 def default_document() -> dict[str, Any]:
     """The default mesh as an `mcp.json` document (also a valid Claude Desktop config)."""
-    return {"mcpServers": {name: {"command": "pygent", "args": ["server", name]} for name in capability_servers()}}
+    servers: dict[str, Any] = {}
+    for name in capability_servers():
+        servers[name] = {"command": "pygent", "args": ["server", name]}
+        if name in UNTRUSTED_CONTENT:
+            servers[name]["tags"] = [UNTRUSTED_TAG]
+    return {"mcpServers": servers}
 
 
 def resolve_config(configured: Path | None) -> tuple[Path | None, dict[str, ServerEntry] | None]:

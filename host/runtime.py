@@ -18,13 +18,16 @@ from dataclasses import dataclass, field
 
 import anyio
 import anyio.abc
+from pygent.agents.conversations import ConversationStore
 from pygent.core.db import open_engine
 from pygent.core.errors import NotFoundError
 from pygent.core.ratelimit import RateLimiter
 from pygent.core.settings import Settings
+from pygent.host.agents.service import AgentService
 from pygent.host.gateway.pending import PendingCalls
 from pygent.host.gateway.server import GatewayFace
 from pygent.host.gateway.views import AggregateView, ServerView
+from pygent.host.guard import ToolGuard
 from pygent.host.mesh.backend import SupervisorPolicy
 from pygent.host.mesh.mesh import Mesh
 from pygent.host.meshconfig import resolve_config
@@ -73,6 +76,8 @@ class HostRuntime:
     pending: PendingCalls
     aggregate: GatewayFace
     group: anyio.abc.TaskGroup
+    guard: ToolGuard
+    agents: AgentService
     _faces: dict[str, GatewayFace] = field(default_factory=dict)
     _faces_lock: anyio.Lock = field(default_factory=anyio.Lock)
 
@@ -89,10 +94,14 @@ class HostRuntime:
             mesh = await stack.enter_async_context(Mesh(registry, policy_from(settings), env, limiter))
             pending = PendingCalls()
             pending.attach(group)
+            guard = ToolGuard()
+            conversations = ConversationStore(open_engine(settings.database_url, settings.data.state_db))
+            await conversations.create()
+            agents = AgentService(mesh, settings, conversations, guard)
             aggregate = GatewayFace(AggregateView(mesh), pending, max_body_bytes=settings.max_body_bytes)
             if http:
                 await stack.enter_async_context(aggregate.running())
-            runtime = cls(settings, registry, mesh, pending, aggregate, group)
+            runtime = cls(settings, registry, mesh, pending, aggregate, group, guard, agents)
             mesh.add_listener(runtime._mesh_changed)
             mesh.add_resource_listener(runtime._resource_updated)
             try:

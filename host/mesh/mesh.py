@@ -77,6 +77,7 @@ class Mesh:
         self._resource_listeners: list[ResourceListener] = []
         self._tool_routes: dict[str, ToolRoute] | None = None
         self._changed = anyio.Event()
+        self._recording = 0  # status changes whose health and catalog are still being written
         self._lock = anyio.Lock()
         self._running: AbstractAsyncContextManager[Mesh]
 
@@ -176,9 +177,13 @@ class Mesh:
         await self.backend(name).restart()
 
     async def wait_settled(self, timeout: float | None = None) -> None:
-        """Wait until every backend is ready or failed (or the timeout passes)."""
+        """Wait until every backend is ready or failed and its catalog recorded (or the timeout passes).
+
+        Servers that read the recorded catalogs (the factory checks views against
+        them) see every settled server's tools once this returns.
+        """
         with anyio.move_on_after(timeout if timeout is not None else float("inf")):
-            while not all(b.status in SETTLED for b in self._backends.values()):
+            while self._recording or not all(b.status in SETTLED for b in self._backends.values()):
                 changed = self._changed
                 await changed.wait()
 
@@ -199,6 +204,7 @@ class Mesh:
 
     async def _backend_changed(self, backend: Backend) -> None:
         store = self.registry.store
+        self._recording += 1
         try:
             await store.record_health(backend.name, backend.status.value, backend.last_error)
             if backend.status == Status.READY:
@@ -206,6 +212,8 @@ class Mesh:
                 await store.save_catalog(backend.name, tools)
         except PygentError:
             log.warning("could not record server health", extra={"server": backend.name})
+        finally:
+            self._recording -= 1
         await self._notify()
 
     async def _notify(self) -> None:
