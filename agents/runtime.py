@@ -65,6 +65,8 @@ class Outcome:
     output: str = ""
     new_messages: list[ModelMessage] = field(default_factory=list)
     stop_reason: str = "answer"
+    run_id: str = ""
+    conversation_id: str = ""
 
 
 class AgentRuntime:
@@ -76,7 +78,7 @@ class AgentRuntime:
         Cancelling the caller's scope stops the turn (tool calls in flight are
         cancelled on their servers); `run.completed` with "cancelled" is still sent.
         """
-        outcome = Outcome()
+        outcome = Outcome(run_id=turn.run_id, conversation_id=turn.conversation_id)
         await emit(
             RunStarted(
                 run_id=turn.run_id, agent=turn.agent, conversation_id=turn.conversation_id, provider=turn.provider

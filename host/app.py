@@ -92,6 +92,10 @@ def create_app(
         face = await state.get().server_face(scope["path_params"]["name"])
         return face.http_app()
 
+    async def agent_endpoint(scope: Scope) -> ASGIApp:
+        face = await state.get().agent_face(scope["path_params"]["name"])
+        return face.http_app()
+
     async def openapi(request: Request) -> Response:
         return JSONResponse(openapi_document(VERSION))
 
@@ -102,6 +106,7 @@ def create_app(
         Route("/sse", _Late(sse), methods=["GET"]),
         Mount("/messages", _Late(sse_messages)),
         Route("/servers/{name}/mcp", _Late(passthrough), methods=["GET", "POST", "DELETE"]),
+        Route("/agents/{name}/mcp", _Late(agent_endpoint), methods=["GET", "POST", "DELETE"]),
         Route("/openapi.json", openapi, methods=["GET"]),
         *rest.routes(),
         *agents.routes(),

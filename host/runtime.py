@@ -24,9 +24,10 @@ from pygent.core.errors import NotFoundError
 from pygent.core.ratelimit import RateLimiter
 from pygent.core.settings import Settings
 from pygent.host.agents.service import AgentService
+from pygent.host.gateway.agent_tools import AgentTools, agent_view
 from pygent.host.gateway.pending import PendingCalls
 from pygent.host.gateway.server import GatewayFace
-from pygent.host.gateway.views import AggregateView, ServerView
+from pygent.host.gateway.views import AgentView, AggregateView, ServerView
 from pygent.host.guard import ToolGuard
 from pygent.host.mesh.backend import SupervisorPolicy
 from pygent.host.mesh.mesh import Mesh
@@ -78,6 +79,7 @@ class HostRuntime:
     group: anyio.abc.TaskGroup
     guard: ToolGuard
     agents: AgentService
+    extras: AgentTools
     _faces: dict[str, GatewayFace] = field(default_factory=dict)
     _faces_lock: anyio.Lock = field(default_factory=anyio.Lock)
 
@@ -98,10 +100,13 @@ class HostRuntime:
             conversations = ConversationStore(open_engine(settings.database_url, settings.data.state_db))
             await conversations.create()
             agents = AgentService(mesh, settings, conversations, guard)
-            aggregate = GatewayFace(AggregateView(mesh), pending, max_body_bytes=settings.max_body_bytes)
+            extras = AgentTools(agents)
+            aggregate = GatewayFace(
+                AggregateView(mesh), pending, max_body_bytes=settings.max_body_bytes, guard=guard, extras=extras
+            )
             if http:
                 await stack.enter_async_context(aggregate.running())
-            runtime = cls(settings, registry, mesh, pending, aggregate, group, guard, agents)
+            runtime = cls(settings, registry, mesh, pending, aggregate, group, guard, agents, extras)
             mesh.add_listener(runtime._mesh_changed)
             mesh.add_resource_listener(runtime._resource_updated)
             try:
@@ -135,9 +140,39 @@ class HostRuntime:
                         self.pending,
                         instructions=None,
                         max_body_bytes=self.settings.max_body_bytes,
+                        guard=self.guard,
                     )
                     await self.group.start(self._run_face, face)
                     self._faces[name] = face
+        return face
+
+    async def agent_face(self, name: str) -> GatewayFace:
+        """The face of one agent (its view's tools plus `ask`), started on first use.
+
+        Raises:
+            NotFoundError: no such agent.
+        """
+        spec = await self.agents.directory.get(name)
+        key = agent_view(name)
+        face = self._faces.get(key)
+        if face is not None:
+            view = face.handlers.view
+            if isinstance(view, AgentView):
+                view.toolbox = self.agents.toolbox_for(spec)  # the latest version's view
+            return face
+        async with self._faces_lock:
+            face = self._faces.get(key)
+            if face is None:
+                face = GatewayFace(
+                    AgentView(name, self.agents.toolbox_for(spec)),
+                    self.pending,
+                    instructions=f"The PyGent agent '{name}': {spec.description}".strip(),
+                    max_body_bytes=self.settings.max_body_bytes,
+                    guard=self.guard,
+                    extras=self.extras,
+                )
+                await self.group.start(self._run_face, face)
+                self._faces[key] = face
         return face
 
     async def _run_face(self, face: GatewayFace, *, task_status: anyio.abc.TaskStatus[None]) -> None:

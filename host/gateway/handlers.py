@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import warnings
 from collections.abc import Awaitable, Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 import mcp_types as types
 from mcp.server.context import ServerRequestContext
@@ -22,6 +22,7 @@ from pygent.host.gateway.front import DeferredFront, LegacyFront, forwardable_me
 from pygent.host.gateway.pending import PendingCalls
 from pygent.host.gateway.sessions import SessionTracker
 from pygent.host.gateway.views import View
+from pygent.host.guard import ToolGuard, confirmation_schema, confirmed
 from pygent.host.mesh.backend import Backend
 from pygent.host.mesh.interactions import Interactions
 from pygent.host.mesh.namespacing import resource_uri
@@ -92,13 +93,49 @@ def missing_capabilities(missing: set[str]) -> MCPError:
     )
 
 
+class ExtraTools(Protocol):
+    """Tools a face offers beside its view's: agents as tools (`agent_<name>`, an agent face's `ask`)."""
+
+    async def tools(self, view: str) -> list[types.Tool]: ...
+
+    def owns(self, view: str, name: str) -> bool: ...
+
+    async def call(self, ctx: Ctx, view: str, name: str, arguments: dict[str, Any]) -> types.CallToolResult: ...
+
+
 class GatewayHandlers:
     """The request handlers of one gateway face."""
 
-    def __init__(self, view: View, pending: PendingCalls, sessions: SessionTracker) -> None:
+    def __init__(
+        self,
+        view: View,
+        pending: PendingCalls,
+        sessions: SessionTracker,
+        guard: ToolGuard | None = None,
+        extras: ExtraTools | None = None,
+    ) -> None:
         self.view = view
         self.pending = pending
         self.sessions = sessions
+        self.guard = guard or ToolGuard()
+        self.extras = extras
+
+    def _context(self, ctx: Ctx) -> str | None:
+        """The guard's context of a request: its 2025-11-25 session (2026-07-28 requests have none)."""
+        key = self.sessions.track(ctx)
+        return None if key is None else f"session:{key}"
+
+    async def _allowed(self, ctx: Ctx, context: str | None, name: str, tool: types.Tool | None) -> str | None:
+        """None when the call may run; else the refusal (after asking the client when it can answer)."""
+        if tool is None:
+            return None
+        need = self.guard.check(context, name, tool)
+        if need is None:
+            return None
+        answer = await LegacyFront(ctx).elicit(
+            types.ElicitRequestFormParams(message=need.question, requested_schema=confirmation_schema())
+        )
+        return None if confirmed(answer) else need.refusal().message
 
     async def _forward(
         self,
@@ -137,14 +174,24 @@ class GatewayHandlers:
     # ------------------------------------------------------------------ tools
 
     async def list_tools(self, ctx: Ctx, params: types.PaginatedRequestParams | None) -> types.ListToolsResult:
-        return types.ListToolsResult(tools=self.view.list_tools())
+        tools = self.view.list_tools()
+        if self.extras is not None:
+            tools = [*tools, *await self.extras.tools(self.view.name)]
+        return types.ListToolsResult(tools=tools)
 
     async def call_tool(self, ctx: Ctx, params: types.CallToolRequestParams) -> Any:
         try:
             if self.pending.owns(params.request_state):
                 result = await self.pending.resume(params.request_state or "", params.input_responses, ctx)
+            elif self.extras is not None and self.extras.owns(self.view.name, params.name):
+                return await self.extras.call(ctx, self.view.name, params.name, dict(params.arguments or {}))
             else:
                 backend, tool = self.view.route_tool(params.name)
+                definition = backend.catalog.tool(tool)
+                context = self._context(ctx)
+                refusal = await self._allowed(ctx, context, params.name, definition)
+                if refusal is not None:
+                    return tool_error(refusal)
                 meta = forwardable_meta(ctx, self.sessions.log_level(ctx))
                 arguments = params.arguments
 
@@ -154,6 +201,8 @@ class GatewayHandlers:
                     )
 
                 result = await self._forward(ctx, backend, send, params.input_responses, params.request_state)
+                if definition is not None:
+                    self.guard.observe(context, params.name, list(backend.entry.tags), definition)
         except PygentError as exc:
             return tool_error(exc.message)
         if isinstance(result, dict) and "resultType" not in result and _is_modern(ctx.protocol_version):

@@ -60,12 +60,13 @@ from mcp.server.sse import SseServerTransport
 from mcp.server.stdio import stdio_server
 from mcp.server.streamable_http_manager import StreamableHTTPSessionManager
 from mcp.shared.exceptions import MCPDeprecationWarning
-from pygent.host.gateway.handlers import GatewayHandlers
+from pygent.host.gateway.handlers import ExtraTools, GatewayHandlers
 from pygent.host.gateway.http_front import HttpFront
 from pygent.host.gateway.pending import PendingCalls
 from pygent.host.gateway.request_ids import RequestIdGuard
 from pygent.host.gateway.sessions import SessionTracker
 from pygent.host.gateway.views import View
+from pygent.host.guard import ToolGuard
 from starlette.types import Receive, Scope, Send
 
 VERSION = "0.1.0"
@@ -146,9 +147,11 @@ class GatewayFace:
         instructions: str | None = INSTRUCTIONS,
         max_body_bytes: int = 4 * 1024 * 1024,
         sse_messages_path: str = "/messages/",
+        guard: ToolGuard | None = None,
+        extras: ExtraTools | None = None,
     ) -> None:
         self.sessions = SessionTracker()
-        self.handlers = GatewayHandlers(view, pending, self.sessions)
+        self.handlers = GatewayHandlers(view, pending, self.sessions, guard, extras)
         self.server = build_server(self.handlers, view.name, instructions)
         # Track every session from its first request (initialize included) so it
         # hears about mesh changes; this replaces the SDK's default OpenTelemetry

@@ -1,7 +1,8 @@
-"""What one gateway face shows: the whole mesh namespaced, or one server as it is.
+"""What one gateway face shows: the whole mesh namespaced, one server as it is, or one agent's tools.
 
 AggregateView(mesh)          # memory_recall, memory://memory/graph, ...
 ServerView(mesh, "memory")   # recall, memory://graph (the /servers/memory/mcp pass-through)
+AgentView("notes", toolbox)  # the tools of agent notes' view (the /agents/notes/mcp face)
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from typing import Protocol
 import mcp_types as types
 from pygent.core.errors import NotFoundError
 from pygent.host.mesh.backend import Backend, Status
-from pygent.host.mesh.mesh import Mesh
+from pygent.host.mesh.mesh import Mesh, ToolRoute
 
 
 class View(Protocol):
@@ -106,3 +107,38 @@ class ServerView:
 
     def route_prompt(self, name: str) -> tuple[Backend, str]:
         return self._backend(), name
+
+
+class AgentView:
+    """An agent's own face: exactly the tools of its view (its `ask` tool comes from `AgentTools`)."""
+
+    def __init__(self, name: str, toolbox: AgentToolbox) -> None:
+        self.name = "agent:" + name
+        self.toolbox = toolbox
+
+    def list_tools(self) -> list[types.Tool]:
+        return self.toolbox.tools()
+
+    def route_tool(self, name: str) -> tuple[Backend, str]:
+        route = self.toolbox.route(name)
+        return route.backend, route.tool.name
+
+    def list_resources(self) -> list[types.Resource]:
+        return []
+
+    def list_resource_templates(self) -> list[types.ResourceTemplate]:
+        return []
+
+    def route_uri(self, uri: str) -> tuple[Backend, str]:
+        raise NotFoundError(f"Resource not found: {uri}")
+
+    def list_prompts(self) -> list[types.Prompt]:
+        return []
+
+    def route_prompt(self, name: str) -> tuple[Backend, str]:
+        raise NotFoundError(f"Unknown prompt: {name!r}")
+
+
+class AgentToolbox(Protocol):
+    def tools(self) -> list[types.Tool]: ...
+    def route(self, name: str) -> ToolRoute: ...

@@ -32,6 +32,14 @@ class Catalog:
     ttl: float | None = field(default=None, compare=False)
 
     @cached_property
+    def _by_name(self) -> dict[str, types.Tool]:
+        return {tool.name: tool for tool in self.tools}
+
+    def tool(self, name: str) -> types.Tool | None:
+        """The server's own definition of one of its tools."""
+        return self._by_name.get(name)
+
+    @cached_property
     def header_schemas(self) -> dict[str, dict[str, Any]]:
         """Input schemas of the tools that mirror arguments into `Mcp-Param-*` headers (SEP-2243)."""
         return {

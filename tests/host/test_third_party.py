@@ -9,8 +9,6 @@ their namespaced tools over streamable HTTP, SSE and stdio (`pygent mcp`).
 from __future__ import annotations
 
 import json
-import os
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -22,11 +20,11 @@ from fastmcp import Client
 from fastmcp.client.messages import MessageHandler
 
 from tests.fixtures.host import running_host, write_config
-from tests.fixtures.node import NODE_MODULES, everything_server, filesystem_server, node22
+from tests.fixtures.node import everything_server, filesystem_server
+from tests.fixtures.node import ts_client as run_ts_client
 
 pytestmark = [pytest.mark.anyio, pytest.mark.node]
 
-TS_CLIENT = str(Path(__file__).resolve().parents[1] / "fixtures" / "ts_client.mjs")
 CALLS = [
     ["everything_get-sum", {"a": 19, "b": 23}],
     ["filesystem_read_text_file", {"path": "PLACEHOLDER"}],
@@ -46,20 +44,7 @@ def sample_tree(tmp_path: Path) -> Path:
 
 def ts_client(kind: str, target: str, *args: str, env: dict[str, str] | None = None, root: Path) -> dict[str, Any]:
     calls = [[name, {"path": str(root / "notes.txt")} if name.startswith("filesystem") else a] for name, a in CALLS]
-    environment = {**os.environ, **(env or {}), "TS_CALLS": json.dumps(calls), "NODE_PATH": str(NODE_MODULES)}
-    script = NODE_MODULES.parent / "ts_client.mjs"
-    # ES modules resolve packages from the script's folder, so run a copy next to node_modules.
-    script.write_text(Path(TS_CLIENT).read_text(encoding="utf-8"), encoding="utf-8")
-    done = subprocess.run(
-        [node22(), str(script), kind, target, *args],
-        capture_output=True,
-        text=True,
-        timeout=90,
-        env=environment,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr[-2000:]
-    return dict(json.loads(done.stdout.strip().splitlines()[-1]))
+    return run_ts_client(kind, target, *args, calls=calls, env=env)
 
 
 def check_ts_results(output: dict[str, Any]) -> None:
