@@ -7,23 +7,28 @@
 A tool outside the view does not exist for the agent, also when the model
 names it. After untrusted content has entered the turn, a destructive tool
 runs only once `approve` says yes (host/guard.py); otherwise the call is
-refused with the reason, and the model hears why.
+refused with the reason, and the model hears why. An agent that creates or
+changes an agent (the factory's tools) can never give it a tool it does not
+have itself; the new spec records who created it.
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
 import mcp_types as types
 from pygent.agents.tools import Approver, ToolEntry
-from pygent.core.agent_spec import ViewSpec
-from pygent.core.errors import InvalidArgumentError, NotFoundError
+from pygent.core.agent_spec import AgentSpec, ViewSpec, from_template, merge_spec
+from pygent.core.errors import InvalidArgumentError, NotFoundError, PermissionDeniedError
 from pygent.host.guard import ToolGuard, yields_untrusted
 from pygent.host.mesh.interactions import NoInteractions
 from pygent.host.mesh.mesh import Mesh, ToolRoute
 
 FIND_TOOLS = "find_tools"
 CALL_TOOL = "call_tool"
+CREATE_AGENT = "factory_create_agent"
+UPDATE_AGENT = "factory_update_agent"
 
 
 class Toolbox(Protocol):
@@ -68,11 +73,21 @@ def _annotations(tool: types.Tool) -> dict[str, Any]:
 class MeshCaller:
     """One turn's access to its view of the mesh."""
 
-    def __init__(self, mesh: Mesh, toolbox: Toolbox, guard: ToolGuard, context: str) -> None:
+    def __init__(
+        self,
+        mesh: Mesh,
+        toolbox: Toolbox,
+        guard: ToolGuard,
+        context: str,
+        creator: str | None = None,
+        current_spec: Callable[[str], Awaitable[AgentSpec]] | None = None,
+    ) -> None:
         self.mesh = mesh
         self.toolbox = toolbox
         self.guard = guard
         self.context = context
+        self.creator = creator
+        self.current_spec = current_spec
 
     def _entry(self, name: str, tool: types.Tool, server: str) -> ToolEntry:
         tags = list(self.mesh.registry.get(server).entry.tags) if server in self.mesh.registry else []
@@ -105,6 +120,8 @@ class MeshCaller:
             name, arguments = inner, dict(arguments.get("arguments") or {})
         route = self.toolbox.route(name)
         server = route.backend.name
+        if name in (CREATE_AGENT, UPDATE_AGENT) and self.creator is not None:
+            arguments = await self._within_creator(name, arguments)
         need = self.guard.check(self.context, name, route.tool)
         if need is not None and not await approve(
             call_id, self._entry(name, route.tool, server), arguments, need.question
@@ -116,6 +133,35 @@ class MeshCaller:
         tags = list(self.mesh.registry.get(server).entry.tags) if server in self.mesh.registry else []
         self.guard.observe(self.context, name, tags, route.tool)
         return result
+
+    async def _within_creator(self, name: str, arguments: dict[str, Any]) -> dict[str, Any]:
+        """The factory call's arguments, once the agent it makes is known to see no tool its creator lacks.
+
+        Raises:
+            PermissionDeniedError: the new or changed agent would see more tools than its creator.
+        """
+        target = arguments.get("name")
+        if not isinstance(target, str):
+            raise InvalidArgumentError("missing required argument 'name'")
+        if name == CREATE_AGENT:
+            spec = from_template(
+                str(arguments.get("template") or "custom"), target, **dict(arguments.get("spec") or {})
+            )
+        else:
+            if self.current_spec is None:
+                raise PermissionDeniedError("agents cannot change agents here")
+            spec = merge_spec(await self.current_spec(target), dict(arguments.get("changes") or {}))
+        mine = {tool.name for tool in self.toolbox.tools()}
+        theirs = {tool.name for tool in SpecToolbox(self.mesh, spec.view).tools()}
+        extra = sorted(theirs - mine)
+        if extra:
+            shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
+            raise PermissionDeniedError(
+                f"agent {self.creator!r} cannot give agent {target!r} tools it does not have itself: {shown}"
+            )
+        if name == CREATE_AGENT:
+            return {**arguments, "spec": {**dict(arguments.get("spec") or {}), "createdBy": self.creator}}
+        return arguments
 
     async def _find(self, arguments: dict[str, Any]) -> dict[str, Any]:
         find = getattr(self.toolbox, "find_tools", None)

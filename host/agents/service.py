@@ -141,7 +141,9 @@ class AgentService:
         tokens = TokenCount()
         turn_emit = self._fan_out(emit)
         run_id = "run-" + secrets.token_hex(8)
-        caller = MeshCaller(self.mesh, self.toolbox_for(spec), self.guard, context=run_id)
+        caller = MeshCaller(
+            self.mesh, self.toolbox_for(spec), self.guard, context=run_id, creator=name, current_spec=self.directory.get
+        )
         entries = caller.tools()
         model, provider = await self._model(spec, tokens)
         if model is None:

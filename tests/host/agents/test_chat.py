@@ -278,3 +278,30 @@ async def test_the_offline_router_runs_the_right_tool_and_says_no_model_is_conne
         assert routed["what tables are in the database"] == ("database_list_tables", {})
         listing = await chat(http, "helper", "list the files in docs")
         assert "guide.md" in listing[-1]["output"]
+
+
+def spawning_script(request: RecordedRequest) -> FakeReply:
+    match step(request):
+        case 0:
+            greedy = {"systemPrompt": "x", "view": {"servers": ["filesystem"]}}
+            return FakeReply(tool_calls=[("factory_create_agent", {"name": "greedy", "spec": greedy})])
+        case 1:
+            modest = {"systemPrompt": "x", "view": {"servers": ["memory"]}}
+            return FakeReply(tool_calls=[("factory_create_agent", {"name": "modest", "spec": modest})])
+        case _:
+            return FakeReply(text="made one")
+
+
+async def test_an_agent_never_gives_an_agent_it_creates_more_tools_than_it_has(tmp_path: Path) -> None:
+    async with agent_host(tmp_path, spawning_script) as host, httpx2.AsyncClient(base_url=host.url) as http:
+        await create(http, "maker", {"servers": ["factory", "memory"]})
+        events = await chat(http, "maker", "make two agents")
+        refused, made = of_type(events, "tool.call.completed")
+        assert refused["isError"]
+        assert refused["result"]["content"][0]["text"].startswith(
+            "agent 'maker' cannot give agent 'greedy' tools it does not have itself: filesystem_"
+        )
+        assert not made["isError"]
+        names = [a["name"] for a in (await http.get("/api/agents")).json()]
+        assert "greedy" not in names and "modest" in names
+        assert (await http.get("/api/agents/modest")).json()["createdBy"] == "maker"
