@@ -12,12 +12,16 @@ from setuptools import setup
 
 ROOT = Path(__file__).parent
 NAMESPACE_FOLDERS = ("core", "registry", "host", "servers", "agents", "ui")
+ROOT_FOLDER = "sdk"  # the `pygent` package itself: `from pygent import AgentFactory`
 DATA_PATTERNS = ["py.typed", "*.json", "*.html", "*.css", "*.js", "*.md", "*.svg", "*.txt"]
 
 
 def discover() -> tuple[list[str], dict[str, str], dict[str, list[str]]]:
     packages: list[str] = []
     package_dir: dict[str, str] = {}
+    if (ROOT / ROOT_FOLDER / "__init__.py").exists():
+        package_dir["pygent"] = ROOT_FOLDER
+        packages.append("pygent")
     for folder in NAMESPACE_FOLDERS:
         base = ROOT / folder
         if not (base / "__init__.py").exists():

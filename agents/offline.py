@@ -51,13 +51,19 @@ _AFTER_PLACE = re.compile(r"\b(?:in|of|under|inside|from|at)\s+(?:the\s+)?([\w./
 _PLACE_WORDS = frozenset({"folder", "directory", "dir", "repo", "repository", "database", "db", "it", "there", "here"})
 
 
+def _unpunctuated(word: str) -> str:
+    """A word without the sentence's punctuation after it ('docs.' -> 'docs'; '.' and '..' stay paths)."""
+    word = word.rstrip("?!,")
+    return word if word in (".", "..") or not word.endswith(".") else word.rstrip(".")
+
+
 def _path_in(message: str) -> str | None:
     found = _PATHISH.search(message)
     if found:
-        return found.group(1).rstrip(".?!,")
+        return _unpunctuated(found.group(1))
     for candidate in _AFTER_PLACE.finditer(message):
-        word = candidate.group(1).rstrip(".?!,")
-        if word.lower() not in _PLACE_WORDS:
+        word = _unpunctuated(candidate.group(1))
+        if word and word.lower() not in _PLACE_WORDS:
             return word
     return None
 

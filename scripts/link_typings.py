@@ -22,6 +22,13 @@ def main() -> None:
     target.mkdir(parents=True, exist_ok=True)
     _, package_dir, _ = discover()
     for name, folder in package_dir.items():
+        if name == "pygent":  # the root package: link its files into typings/pygent itself
+            for source in [*sorted((ROOT / folder).glob("*.py")), ROOT / folder / "py.typed"]:
+                link = target / source.name
+                if link.is_symlink() or link.exists():
+                    link.unlink()
+                link.symlink_to(os.path.relpath(source, target))
+            continue
         link = target / name.removeprefix("pygent.")
         if link.is_symlink() or link.exists():
             link.unlink()

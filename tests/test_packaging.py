@@ -14,7 +14,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def package_folders() -> list[str]:
-    return sorted(p.parent.name for p in ROOT.glob("*/__init__.py") if p.parent.name not in {"tests", "bench"})
+    skip = {"tests", "bench", setup_script.ROOT_FOLDER}
+    return sorted(p.parent.name for p in ROOT.glob("*/__init__.py") if p.parent.name not in skip)
 
 
 def test_every_top_level_package_folder_is_mapped_under_pygent() -> None:
@@ -24,6 +25,7 @@ def test_every_top_level_package_folder_is_mapped_under_pygent() -> None:
 
 def test_every_subpackage_is_discovered_and_importable() -> None:
     packages, package_dir, _ = setup_script.discover()
+    assert package_dir["pygent"] == setup_script.ROOT_FOLDER and "pygent" in packages
     for folder in package_folders():
         assert package_dir[f"pygent.{folder}"] == folder
     for init in ROOT.glob("*/**/__init__.py"):
@@ -39,9 +41,9 @@ def test_the_installation_exposes_pygent_names_and_no_bare_ones(tmp_path: Path) 
     # Run outside the repository so only what is installed can be imported.
     code = (
         "import importlib.util as u, sys;"
-        "bare = [n for n in ('agents', 'host', 'core', 'servers', 'registry') if u.find_spec(n)];"
-        "ours = [n for n in ('pygent.agents', 'pygent.host', 'pygent.core', 'pygent.servers', 'pygent.registry')"
-        " if not u.find_spec(n)];"
+        "bare = [n for n in ('agents', 'host', 'core', 'servers', 'registry', 'sdk') if u.find_spec(n)];"
+        "ours = [n for n in ('pygent.agents', 'pygent.host', 'pygent.core', 'pygent.servers', 'pygent.registry',"
+        " 'pygent.factory') if not u.find_spec(n)];"
         "sys.exit(f'bare {bare}, missing {ours}' if bare or ours else 0)"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, check=False)
