@@ -8,9 +8,12 @@
 A tool's result is untrusted when its server is tagged `untrusted-content` in
 mcp.json (the default mesh tags memory, rag, search and github: web pages,
 issues, documents and memories can carry instructions nobody vetted) or when
-the tool does not declare `openWorldHint: false` (MCP's default is an open
-world). A tool is destructive unless it declares `readOnlyHint: true` or
-`destructiveHint: false` (MCP's defaults again). Once untrusted content has
+the tool declares `openWorldHint: true`. A tool is destructive when it is
+annotated so: `destructiveHint: true`, or `readOnlyHint: false` without
+`destructiveHint: false` (MCP's default for a tool that says it writes).
+A tool with no annotations at all is neither: treating every unannotated tool
+of every third-party server as a web-facing deleter would ask for a yes on
+almost every second call, and users learn to click yes. Once untrusted content has
 entered a context — an agent's turn, or a 2025-11-25 client's session — a
 destructive call in that context is run only if the caller confirms it; a
 caller that cannot be asked gets a refusal that says why.
@@ -39,12 +42,15 @@ def _hint(tool: types.Tool, name: str) -> bool | None:
 
 
 def is_destructive(tool: types.Tool) -> bool:
-    """MCP's reading of a tool's annotations: destructive unless it says read-only or non-destructive."""
-    return not (_hint(tool, "read_only_hint") is True or _hint(tool, "destructive_hint") is False)
+    """Whether the tool's annotations say it can destroy data (MCP's defaults once it admits to writing)."""
+    if _hint(tool, "read_only_hint") is True:
+        return False
+    destructive = _hint(tool, "destructive_hint")
+    return destructive is True or (destructive is None and _hint(tool, "read_only_hint") is False)
 
 
 def yields_untrusted(tags: list[str] | tuple[str, ...], tool: types.Tool) -> bool:
-    return UNTRUSTED_TAG in tags or _hint(tool, "open_world_hint") is not False
+    return UNTRUSTED_TAG in tags or _hint(tool, "open_world_hint") is True
 
 
 @dataclass(frozen=True)
