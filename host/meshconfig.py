@@ -9,12 +9,19 @@ otherwise the default mesh: every capability server installed under
 from __future__ import annotations
 
 import pkgutil
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import pygent.servers
+from pygent.core.db import open_engine
+from pygent.core.settings import Settings
 from pygent.host.guard import UNTRUSTED_TAG
+from pygent.host.mesh.backend import SupervisorPolicy
+from pygent.registry.loader import load_config
 from pygent.registry.models import ServerEntry, StdioServer
+from pygent.registry.registry import Registry
+from pygent.registry.store import RegistryStore
 
 
 def capability_servers() -> list[str]:
@@ -50,3 +57,35 @@ def resolve_config(configured: Path | None) -> tuple[Path | None, dict[str, Serv
         return local.absolute(), None
     servers = default_document()["mcpServers"]
     return None, {name: StdioServer.model_validate(raw) for name, raw in servers.items()}
+
+
+def policy_from(settings: Settings) -> SupervisorPolicy:
+    return SupervisorPolicy(
+        connect_timeout=settings.connect_timeout,
+        call_timeout=settings.call_timeout,
+        initial_delay=settings.restart_initial_delay,
+        max_delay=settings.restart_max_delay,
+        max_attempts=settings.restart_max_attempts,
+        stable_after=settings.restart_stable_after,
+        health_interval=settings.health_interval,
+        health_timeout=settings.health_timeout,
+    )
+
+
+async def open_registry(settings: Settings, environ: Mapping[str, str]) -> Registry:
+    """Load mcp.json (or the built-in default) and the runtime registrations.
+
+    Raises:
+        ConfigError: the config file is invalid.
+    """
+    path, document = resolve_config(settings.config)
+    if document is not None:
+        entries = document
+    else:
+        assert path is not None
+        entries = load_config(path, environ)
+    store = RegistryStore(open_engine(settings.database_url, settings.data.state_db))
+    await store.create()
+    registry = Registry(entries, store, source=str(path) if path else "built-in mcp.json")
+    await registry.load()
+    return registry

@@ -29,44 +29,9 @@ from pygent.host.gateway.pending import PendingCalls
 from pygent.host.gateway.server import GatewayFace
 from pygent.host.gateway.views import AgentView, AggregateView, ServerView
 from pygent.host.guard import ToolGuard
-from pygent.host.mesh.backend import SupervisorPolicy
 from pygent.host.mesh.mesh import Mesh
-from pygent.host.meshconfig import resolve_config
-from pygent.registry.loader import load_config
+from pygent.host.meshconfig import open_registry, policy_from
 from pygent.registry.registry import Registry
-from pygent.registry.store import RegistryStore
-
-
-def policy_from(settings: Settings) -> SupervisorPolicy:
-    return SupervisorPolicy(
-        connect_timeout=settings.connect_timeout,
-        call_timeout=settings.call_timeout,
-        initial_delay=settings.restart_initial_delay,
-        max_delay=settings.restart_max_delay,
-        max_attempts=settings.restart_max_attempts,
-        stable_after=settings.restart_stable_after,
-        health_interval=settings.health_interval,
-        health_timeout=settings.health_timeout,
-    )
-
-
-async def open_registry(settings: Settings, environ: Mapping[str, str]) -> Registry:
-    """Load mcp.json (or the built-in default) and the runtime registrations.
-
-    Raises:
-        ConfigError: the config file is invalid.
-    """
-    path, document = resolve_config(settings.config)
-    if document is not None:
-        entries = document
-    else:
-        assert path is not None
-        entries = load_config(path, environ)
-    store = RegistryStore(open_engine(settings.database_url, settings.data.state_db))
-    await store.create()
-    registry = Registry(entries, store, source=str(path) if path else "built-in mcp.json")
-    await registry.load()
-    return registry
 
 
 @dataclass

@@ -43,6 +43,8 @@ class _Backend(Protocol):
     async def listing(self) -> list[dict[str, Any]]: ...
     async def delete(self, name: str) -> None: ...
     def stream(self, agent: str, message: str, conversation_id: str | None) -> AsyncIterator[Event]: ...
+    async def decide(self, run_id: str, call_id: str, approve: bool) -> None: ...
+    async def cancel(self, run_id: str) -> None: ...
 
 
 class _Remote:
@@ -64,6 +66,12 @@ class _Remote:
     def stream(self, agent: str, message: str, conversation_id: str | None) -> AsyncIterator[Event]:
         return self.client.chat.stream(agent, message, conversation_id)
 
+    async def decide(self, run_id: str, call_id: str, approve: bool) -> None:
+        await self.client.runs.approve(run_id, call_id, approve)
+
+    async def cancel(self, run_id: str) -> None:
+        await self.client.runs.cancel(run_id)
+
 
 class _Embedded:
     def __init__(self, runtime: HostRuntime) -> None:
@@ -81,6 +89,12 @@ class _Embedded:
 
     async def delete(self, name: str) -> None:
         await self.directory.delete(name)
+
+    async def decide(self, run_id: str, call_id: str, approve: bool) -> None:
+        self.runtime.agents.runs.decide(run_id, call_id, approve, ANONYMOUS)
+
+    async def cancel(self, run_id: str) -> None:
+        self.runtime.agents.runs.cancel(run_id, ANONYMOUS)
 
     async def stream(self, agent: str, message: str, conversation_id: str | None) -> AsyncIterator[Event]:
         send, receive = anyio.create_memory_object_stream[Event | PygentError](256)
@@ -125,6 +139,14 @@ class Agent:
     async def chat(self, message: str) -> str:
         """The agent's answer to `message` (the conversation goes on)."""
         return (await self.reply(message)).output
+
+    async def approve(self, run_id: str, call_id: str, approve: bool = True) -> None:
+        """Answer an `approval.requested` event of a running turn."""
+        await self._backend.decide(run_id, call_id, approve)
+
+    async def cancel(self, run_id: str) -> None:
+        """Stop a running turn (its stream ends with `run.completed`, stop reason "cancelled")."""
+        await self._backend.cancel(run_id)
 
 
 class AgentFactory:

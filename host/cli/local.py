@@ -24,7 +24,7 @@ from pygent.host.cli.output import say
 from pygent.host.mesh.backend import Status
 from pygent.host.mesh.mesh import Mesh
 from pygent.host.mesh.stdio_process import command_line
-from pygent.host.runtime import open_registry, policy_from
+from pygent.host.meshconfig import open_registry, policy_from
 from pygent.registry.models import ServerEntry, StdioServer, dump_entry
 from pygent.registry.registry import Registration, Registry
 from pygent.registry.secrets import mask_entry

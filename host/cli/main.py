@@ -20,7 +20,7 @@ from typing import Any
 
 import anyio
 from pygent.core.errors import ConfigError, PygentError
-from pygent.host.cli import exchange, logs, serve, servers, tools
+from pygent.host.cli import agents, exchange, logs, serve, servers, tools
 from pygent.host.cli.server_command import USAGE
 
 SIGPIPE_EXIT = 141
@@ -127,6 +127,8 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("--args", default="{}", help="arguments as a JSON object")
     for tool_command in tsub.choices.values():
         _remote(tool_command)
+
+    agents.add_parsers(sub, _command, _remote, _json)
 
     log = _command(sub, "logs", logs.logs, "a server's stderr (from the running host), or the host's log file")
     log.add_argument("name", nargs="?", help="a server (default: the host log)")

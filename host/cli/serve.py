@@ -18,10 +18,9 @@ import uvicorn
 from pygent.core.errors import ConfigError, UnavailableError
 from pygent.core.logs import configure_logging
 from pygent.core.settings import Settings
-from pygent.host.app import create_app
 from pygent.host.cli.control import load_settings
 from pygent.host.cli.output import say
-from pygent.host.runtime import HostRuntime, open_registry
+from pygent.host.meshconfig import open_registry
 from pygent.host.security import check_bind
 
 
@@ -59,6 +58,9 @@ async def _preflight(settings: Settings) -> None:
 
 
 def serve(args: argparse.Namespace) -> int:
+    # Here, not at the top: the app pulls in the agent runtime, which every other command would pay for.
+    from pygent.host.app import create_app
+
     settings = load_settings(args, host=args.host, port=args.port, tokens=args.tokens)
     check_bind(settings.host, settings.tokens)
     anyio.run(_preflight, settings)
@@ -85,6 +87,8 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def mcp_stdio(args: argparse.Namespace) -> int:
+    from pygent.host.runtime import HostRuntime
+
     settings = load_settings(args)
     configure_logging(settings.log_level, settings.log_format, log_file=settings.data.logs / "mcp-stdio.log")
 

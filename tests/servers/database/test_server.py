@@ -16,7 +16,7 @@ from pygent.servers.database.settings import DatabaseSettings
 
 from tests.fixtures.host import running_host
 from tests.fixtures.results import structured, text
-from tests.fixtures.startup import assert_quick_start
+from tests.fixtures.startup import fresh_tools
 from tests.servers.database.conftest import create_sqlite, serve
 
 pytestmark = pytest.mark.anyio
@@ -57,10 +57,10 @@ async def test_with_nothing_configured_an_embedded_writable_sqlite_is_ready(clea
 
 
 @pytest.mark.slow
-async def test_a_stdio_child_lists_its_tools_within_two_seconds(tmp_path: Path) -> None:
+async def test_a_stdio_child_lists_its_tools(tmp_path: Path) -> None:
     url = create_sqlite(tmp_path / "app.db")
     args = ["-m", "pygent.servers.database", "--connection", f"app={url}"]
-    assert "query" in await assert_quick_start(args, {"PYGENT_HOME": str(tmp_path / "home")})
+    assert "query" in await fresh_tools(args, {"PYGENT_HOME": str(tmp_path / "home")})
 
 
 @pytest.mark.slow

@@ -15,7 +15,7 @@ from fastmcp.exceptions import ToolError
 from pygent.host.meshconfig import default_document
 
 from tests.fixtures.host import running_host
-from tests.fixtures.startup import assert_quick_start
+from tests.fixtures.startup import fresh_tools
 from tests.servers.rag.conftest import data, stdio_rag
 
 pytestmark = [pytest.mark.anyio, pytest.mark.slow]
@@ -26,8 +26,8 @@ def test_importing_the_server_leaves_lancedb_for_the_background_thread() -> None
     assert subprocess.run([sys.executable, "-c", code], check=False).returncode == 0
 
 
-async def test_a_fresh_process_lists_its_tools_within_two_seconds(tmp_path: Path) -> None:
-    names = await assert_quick_start(["-m", "pygent.servers.rag"], {"PYGENT_HOME": str(tmp_path / "home")})
+async def test_a_fresh_process_lists_its_tools(tmp_path: Path) -> None:
+    names = await fresh_tools(["-m", "pygent.servers.rag"], {"PYGENT_HOME": str(tmp_path / "home")})
     assert {"ingest_path", "search", "answer", "create_collection"} <= names
 
 
