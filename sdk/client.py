@@ -57,7 +57,8 @@ def reply_of(events: list[Event]) -> ChatReply:
     )
 
 
-def _check(response: httpx2.Response) -> Any:
+def answer_of(response: httpx2.Response) -> Any:
+    """A host answer's JSON, or the PygentError its status and message stand for."""
     if response.status_code >= 400:
         try:
             message = str(response.json().get("error", response.text))
@@ -126,7 +127,7 @@ class AsyncPyGentClient:
             response = await self.http.request(method, path, json=payload, params=params)
         except httpx2.HTTPError as exc:
             raise UnavailableError(f"cannot reach the host at {self.base_url}: {exc}") from None
-        return _check(response)
+        return answer_of(response)
 
     async def healthy(self, timeout: float = 1.0) -> bool:
         try:
@@ -174,7 +175,7 @@ class _AsyncChat:
             async with self._c.http.stream("POST", _agent(agent, "/chat"), json=body) as response:
                 if response.status_code >= 400:
                     await response.aread()
-                    _check(response)
+                    answer_of(response)
                 async for line in response.aiter_lines():
                     event = _event(line)
                     if event is not None:
@@ -248,7 +249,7 @@ class PyGentClient:
             response = self.http.request(method, path, json=payload, params=params)
         except httpx2.HTTPError as exc:
             raise UnavailableError(f"cannot reach the host at {self.base_url}: {exc}") from None
-        return _check(response)
+        return answer_of(response)
 
 
 class _Agents:
@@ -281,7 +282,7 @@ class _Chat:
             with self._c.http.stream("POST", _agent(agent, "/chat"), json=body) as response:
                 if response.status_code >= 400:
                     response.read()
-                    _check(response)
+                    answer_of(response)
                 for line in response.iter_lines():
                     event = _event(line)
                     if event is not None:

@@ -15,7 +15,8 @@ from typing import Any
 from urllib.parse import quote
 
 import httpx2
-from pygent.core.errors import UnavailableError, error_for_status
+from pygent.client import answer_of
+from pygent.core.errors import UnavailableError
 from pygent.core.network import is_loopback
 from pygent.core.settings import Settings
 from pygent.host.api import ServerDetail, ServerSummary
@@ -53,13 +54,7 @@ class HostClient:
             response = await self.http.request(method, path, json=payload)
         except httpx2.HTTPError as exc:
             raise UnavailableError(f"cannot reach the host at {self.url}: {exc}") from None
-        if response.status_code >= 400:
-            try:
-                message = str(response.json().get("error", response.text))
-            except (ValueError, AttributeError):
-                message = response.text.strip() or response.reason_phrase
-            raise error_for_status(response.status_code, message)
-        return response.json() if response.content else None
+        return answer_of(response)
 
 
 async def find_host(settings: Settings, url: str | None, token: str | None) -> HostClient | None:
