@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import time
 from pathlib import Path
 from typing import Any
@@ -78,29 +79,34 @@ def as_text(line: str) -> str:
 
 def _host_log(path: Path, lines: int, follow: bool) -> None:
     try:
-        data, identity = path.read_bytes(), path.stat().st_ino
+        log = path.open("rb")
     except FileNotFoundError:
         raise NotFoundError(f"no host log at {path} yet (`pygent serve` writes it)") from None
-    for line in data.decode("utf-8", "replace").splitlines()[-lines:]:
-        print(as_text(line), flush=True)
-    position, pending = len(data), b""
-    while follow:
-        time.sleep(FILE_POLL)
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            continue  # between a rotation's rename and the new file
-        if stat.st_ino != identity or stat.st_size < position:  # rotated or truncated: read the new one
-            position, identity, pending = 0, stat.st_ino, b""
-        if stat.st_size == position:
-            continue
-        with path.open("rb") as log:
-            log.seek(position)
-            chunk = log.read()
-        position += len(chunk)
-        *complete, pending = (pending + chunk).split(b"\n")
-        for raw in complete:
-            print(as_text(raw.decode("utf-8", "replace")), flush=True)
+    try:
+        for line in log.read().decode("utf-8", "replace").splitlines()[-lines:]:
+            print(as_text(line), flush=True)
+        pending = b""
+        while follow:
+            # As `tail -F` does: appends are read from the open handle; the path is looked at
+            # only to notice a rotation (a new inode) or a truncation.
+            if chunk := log.read():
+                *complete, pending = (pending + chunk).split(b"\n")
+                for raw in complete:
+                    print(as_text(raw.decode("utf-8", "replace")), flush=True)
+                continue
+            time.sleep(FILE_POLL)
+            try:
+                current = path.stat()
+            except FileNotFoundError:
+                continue  # between a rotation's rename and the new file
+            if current.st_ino != os.fstat(log.fileno()).st_ino:
+                log.close()
+                log, pending = path.open("rb"), b""
+            elif current.st_size < log.tell():
+                log.seek(0)
+                pending = b""
+    finally:
+        log.close()
 
 
 async def _server(args: argparse.Namespace, settings: Settings) -> None:

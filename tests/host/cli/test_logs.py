@@ -55,7 +55,11 @@ def follow(*args: str, cwd: Path, env: dict[str, str]) -> subprocess.Popen[str]:
 
 def interrupt(process: subprocess.Popen[str]) -> tuple[int, str]:
     process.send_signal(signal.SIGINT)
-    code = process.wait(timeout=30)
+    try:
+        code = process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()  # never leave a follower behind a failed test
+        raise
     assert process.stderr is not None
     return code, process.stderr.read()
 
@@ -78,6 +82,9 @@ def test_the_host_log_is_printed_as_text_and_followed_until_ctrl_c(tmp_path: Pat
         with log.open("a", encoding="utf-8") as out:
             out.write(record("server down", server="toy") + "\n")
         assert process.stdout.readline() == "2026-01-02T03:04:05 INFO    pygent.host: server down server=toy\n"
+        log.rename(log.with_suffix(".log.1"))  # rotated, as the host's handler does
+        log.write_text(record("after rotation") + "\n", encoding="utf-8")
+        assert process.stdout.readline() == "2026-01-02T03:04:05 INFO    pygent.host: after rotation\n"
     finally:
         code, stderr = interrupt(process)
     assert code == 130 and stderr == ""
