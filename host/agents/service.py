@@ -150,6 +150,18 @@ class AgentService:
             model = await self._offline(entries, spec)
         history = await self.store.history(conversation.id)
         instructions = spec.system_prompt + await self._recall(spec, message)
+        calls: list[dict[str, Any]] = []
+        stored = False
+
+        async def store(outcome: Outcome) -> None:
+            # Before `run.completed` goes out: a client that hears the turn is over finds it stored.
+            nonlocal stored
+            if not stored:
+                stored = True
+                self.guard.forget(run_id)
+                record = TurnRecord(run_id, message, outcome.output, outcome.stop_reason, calls, outcome.new_messages)
+                await self.store.add_turn(conversation.id, record)
+
         turn = Turn(
             agent=name,
             message=message,
@@ -166,8 +178,8 @@ class AgentService:
             max_seconds=spec.limits.max_seconds,
             tokens=tokens,
             run_id=run_id,
+            finish=store,
         )
-        calls: list[dict[str, Any]] = []
 
         async def record(event: Event) -> None:
             if isinstance(event, ToolCallCompleted):
@@ -190,13 +202,7 @@ class AgentService:
                     outcome = await self.runtime.run(turn, record)
             finally:
                 with anyio.CancelScope(shield=True):
-                    self.guard.forget(turn.run_id)
-                    await self.store.add_turn(
-                        conversation.id,
-                        TurnRecord(
-                            turn.run_id, message, outcome.output, outcome.stop_reason, calls, outcome.new_messages
-                        ),
-                    )
+                    await store(outcome)  # a turn that ended before the runtime could finish it
             if outcome.stop_reason == "answer":
                 await self._remember(spec, message, outcome.output)
         return outcome
