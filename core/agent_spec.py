@@ -105,6 +105,50 @@ class ViewSpec(_SpecModel):
         return any(fnmatchcase(name, p) for p in self.include) and not any(fnmatchcase(name, p) for p in self.exclude)
 
 
+class ViewDefinition(ViewSpec):
+    """A view as `mcp.json`'s `views` object holds it: the selection and what it is for."""
+
+    description: str = Field(default="", max_length=2000)
+
+
+class NamedView(ViewDefinition):
+    """A view users define for itself (REST, CLI, `mcp.json`), served as `/views/<name>/mcp`.
+
+    >>> NamedView(name="read-only", exclude=["*_delete_*", "*_write_*"]).endpoint
+    '/views/read-only/mcp'
+    """
+
+    name: str = Field(
+        description="1-63 lowercase letters, digits and '-', starting with a letter",
+        json_schema_extra={"pattern": AGENT_NAME_PATTERN},
+    )
+
+    @field_validator("name")
+    @classmethod
+    def _view_name(cls, name: str) -> str:
+        if not _AGENT_NAME.match(name):
+            raise ValueError(
+                f"{name!r} is not a view name: use 1-63 lowercase letters, digits and '-', starting with a letter"
+            )
+        return name
+
+    @property
+    def endpoint(self) -> str:
+        return f"/views/{self.name}/mcp"
+
+
+def validate_view(data: Mapping[str, Any]) -> NamedView:
+    """A `NamedView` from JSON-like data.
+
+    Raises:
+        InvalidArgumentError: one line naming what is wrong.
+    """
+    try:
+        return NamedView.model_validate(data)
+    except ValidationError as exc:
+        raise InvalidArgumentError("invalid view: " + describe(exc, data, what="field")) from None
+
+
 def is_glob(pattern: str) -> bool:
     """Whether a view pattern is a glob (else it names one tool)."""
     return bool(_GLOB.search(pattern))
@@ -368,9 +412,11 @@ __all__ = [
     "Limits",
     "MemorySpec",
     "ModelChoice",
+    "NamedView",
     "Reasoning",
     "ToolBudget",
     "TreeOfThought",
+    "ViewDefinition",
     "ViewSpec",
     "changes_schema",
     "from_template",
@@ -380,4 +426,5 @@ __all__ = [
     "spec_schema",
     "template_data",
     "validate_spec",
+    "validate_view",
 ]

@@ -99,16 +99,25 @@ def _retry_headers(exc: PygentError) -> dict[str, str] | None:
     return None
 
 
-async def json_body(request: Request, model: type[M]) -> M:
+async def json_value(request: Request) -> Any:
+    """The request's JSON body, decoded.
+
+    Raises:
+        InvalidArgumentError: not UTF-8, not JSON, or nested too deeply (one line saying which).
+    """
     raw = await request.body()
     try:
-        data = json.loads(raw.decode("utf-8") if raw else "{}")
+        return json.loads(raw.decode("utf-8") if raw else "{}")
     except UnicodeDecodeError as exc:
         raise InvalidArgumentError(f"request body is not valid UTF-8 (byte {exc.start})") from None
     except json.JSONDecodeError as exc:
         raise InvalidArgumentError(f"request body is not valid JSON: {exc.msg} at position {exc.pos}") from None
     except RecursionError:
         raise InvalidArgumentError("request body is nested too deeply") from None
+
+
+async def json_body(request: Request, model: type[M]) -> M:
+    data = await json_value(request)
     try:
         return model.model_validate(data)
     except ValidationError as exc:

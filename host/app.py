@@ -2,7 +2,8 @@
 
 app = create_app(settings)          # uvicorn runs it; its lifespan runs the mesh
 # /mcp (streamable HTTP, both eras)  /sse + /messages/ (legacy SSE)
-# /servers/<name>/mcp (one server, un-namespaced)  /api/...  /openapi.json  /healthz
+# /servers/<name>/mcp (one server, un-namespaced)  /agents/<name>/mcp  /views/<name>/mcp[?search=1]
+# /api/...  /openapi.json  /healthz
 """
 
 from __future__ import annotations
@@ -10,11 +11,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
+from urllib.parse import parse_qs
 
 from pygent.core.errors import PygentError, UnavailableError, http_status
 from pygent.core.settings import Settings
 from pygent.host.api import RestApi, error
 from pygent.host.api_agents import AgentsApi
+from pygent.host.api_views import ViewsApi
 from pygent.host.gateway.server import VERSION
 from pygent.host.openapi import openapi_document
 from pygent.host.runtime import HostRuntime
@@ -96,6 +99,11 @@ def create_app(
         face = await state.get().agent_face(scope["path_params"]["name"])
         return face.http_app()
 
+    async def view_endpoint(scope: Scope) -> ASGIApp:
+        search = parse_qs(scope.get("query_string", b"").decode("latin-1")).get("search", ["0"])[-1]
+        face = await state.get().view_face(scope["path_params"]["name"], search=search in ("1", "true", "yes"))
+        return face.http_app()
+
     async def openapi(request: Request) -> Response:
         return JSONResponse(openapi_document(VERSION))
 
@@ -107,9 +115,11 @@ def create_app(
         Mount("/messages", _Late(sse_messages)),
         Route("/servers/{name}/mcp", _Late(passthrough), methods=["GET", "POST", "DELETE"]),
         Route("/agents/{name}/mcp", _Late(agent_endpoint), methods=["GET", "POST", "DELETE"]),
+        Route("/views/{name}/mcp", _Late(view_endpoint), methods=["GET", "POST", "DELETE"]),
         Route("/openapi.json", openapi, methods=["GET"]),
         *rest.routes(),
         *agents.routes(),
+        *ViewsApi(state.get).routes(),
         *(extra_routes or []),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)

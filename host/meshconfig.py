@@ -14,11 +14,12 @@ from pathlib import Path
 from typing import Any
 
 import pygent.servers
+from pygent.core.agent_spec import NamedView
 from pygent.core.db import open_engine
 from pygent.core.settings import Settings
 from pygent.host.guard import UNTRUSTED_TAG
 from pygent.host.mesh.backend import SupervisorPolicy
-from pygent.registry.loader import load_config
+from pygent.registry.loader import load_config, load_views
 from pygent.registry.models import ServerEntry, StdioServer
 from pygent.registry.registry import Registry
 from pygent.registry.store import RegistryStore
@@ -89,3 +90,13 @@ async def open_registry(settings: Settings, environ: Mapping[str, str]) -> Regis
     registry = Registry(entries, store, source=str(path) if path else "built-in mcp.json")
     await registry.load()
     return registry
+
+
+def config_views(settings: Settings) -> dict[str, NamedView]:
+    """The views `mcp.json` defines (none for the built-in default).
+
+    Raises:
+        ConfigError: a view in the file is invalid.
+    """
+    path, _ = resolve_config(settings.config)
+    return load_views(path) if path is not None else {}

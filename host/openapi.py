@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from pydantic import BaseModel
+from pygent.core.agent_spec import NamedView
 from pygent.host.api import AddServerBody, CallToolBody, ErrorBody, ServerDetail, ServerSummary, ToolInfo
 
 _JSON = "application/json"
@@ -37,6 +38,7 @@ def _op(
 def openapi_document(version: str) -> dict[str, Any]:
     server_list = {"type": "array", "items": _ref(ServerSummary)}
     result = {"type": "object", "description": "an MCP CallToolResult (content, structuredContent, isError)"}
+    view = _ref(NamedView)
     paths = {
         "/healthz": {"get": _op("Liveness and server counts by status", _responses(200, {"type": "object"}))},
         "/api/servers": {
@@ -54,9 +56,18 @@ def openapi_document(version: str) -> dict[str, Any]:
         "/api/tools/{name}/call": {
             "post": _op("Call a tool", _responses(200, result, 400, 404, 503), CallToolBody, name=True)
         },
+        "/api/views": {
+            "get": _op("List views (spec, source, endpoint, toolCount)", _responses(200, {"type": "array"})),
+            "post": _op("Save a view, checked against the live mesh", _responses(201, view, 400, 409), NamedView),
+        },
+        "/api/views/{name}": {
+            "get": _op("One view with its tools", _responses(200, view, 404), name=True),
+            "put": _op("Replace a saved view", _responses(200, view, 400, 404, 409), NamedView, name=True),
+            "delete": _op("Delete a saved view", _responses(204, None, 404, 409), name=True),
+        },
     }
     schemas: dict[str, Any] = {}
-    for model in (AddServerBody, CallToolBody, ServerSummary, ServerDetail, ToolInfo, ErrorBody):
+    for model in (AddServerBody, CallToolBody, ServerSummary, ServerDetail, ToolInfo, ErrorBody, NamedView):
         schema = model.model_json_schema(by_alias=True, ref_template="#/components/schemas/{model}")
         schemas.update(schema.pop("$defs", {}))
         schemas[model.__name__] = schema

@@ -27,10 +27,12 @@ from pygent.host.agents.service import AgentService
 from pygent.host.gateway.agent_tools import AgentTools, agent_view
 from pygent.host.gateway.pending import PendingCalls
 from pygent.host.gateway.server import GatewayFace
-from pygent.host.gateway.views import AgentView, AggregateView, ServerView
+from pygent.host.gateway.views import AggregateView, ServerView, ToolboxView
 from pygent.host.guard import ToolGuard
 from pygent.host.mesh.mesh import Mesh
-from pygent.host.meshconfig import open_registry, policy_from
+from pygent.host.meshconfig import config_views, open_registry, policy_from
+from pygent.host.tool_views import ViewToolbox
+from pygent.host.view_store import ViewStore
 from pygent.registry.registry import Registry
 
 
@@ -45,6 +47,7 @@ class HostRuntime:
     guard: ToolGuard
     agents: AgentService
     extras: AgentTools
+    views: ViewStore
     _faces: dict[str, GatewayFace] = field(default_factory=dict)
     _faces_lock: anyio.Lock = field(default_factory=anyio.Lock)
 
@@ -55,6 +58,8 @@ class HostRuntime:
     ) -> AsyncIterator[HostRuntime]:
         env = dict(os.environ if environ is None else environ)
         registry = await open_registry(settings, env)
+        views = ViewStore(open_engine(settings.database_url, settings.data.state_db), config_views(settings))
+        await views.create()
         async with AsyncExitStack() as stack:
             group = await stack.enter_async_context(anyio.create_task_group())
             limiter = RateLimiter(settings.rate_limit_storage)
@@ -71,7 +76,7 @@ class HostRuntime:
             )
             if http:
                 await stack.enter_async_context(aggregate.running())
-            runtime = cls(settings, registry, mesh, pending, aggregate, group, guard, agents, extras)
+            runtime = cls(settings, registry, mesh, pending, aggregate, group, guard, agents, extras, views)
             mesh.add_listener(runtime._mesh_changed)
             mesh.add_resource_listener(runtime._resource_updated)
             try:
@@ -118,20 +123,34 @@ class HostRuntime:
             NotFoundError: no such agent.
         """
         spec = await self.agents.directory.get(name)
-        key = agent_view(name)
+        instructions = f"The PyGent agent '{name}': {spec.description}".strip()
+        return await self._toolbox_face(agent_view(name), self.agents.toolbox_for(spec), instructions)
+
+    async def view_face(self, name: str, *, search: bool = False) -> GatewayFace:
+        """The face of a named view (`/views/<name>/mcp`; with `search`, always as find_tools/call_tool).
+
+        Raises:
+            NotFoundError: no such view.
+        """
+        view = await self.views.get(name)
+        toolbox = ViewToolbox(self.mesh, view, self.agents.search, label=f"view {name}", force_search=search)
+        instructions = f"The PyGent view '{name}': {view.description}".strip()
+        return await self._toolbox_face(f"view:{name}" + ("?search" if search else ""), toolbox, instructions)
+
+    async def _toolbox_face(self, key: str, toolbox: ViewToolbox, instructions: str) -> GatewayFace:
         face = self._faces.get(key)
         if face is not None:
             view = face.handlers.view
-            if isinstance(view, AgentView):
-                view.toolbox = self.agents.toolbox_for(spec)  # the latest version's view
+            if isinstance(view, ToolboxView):
+                view.toolbox = toolbox  # the latest version of the spec
             return face
         async with self._faces_lock:
             face = self._faces.get(key)
             if face is None:
                 face = GatewayFace(
-                    AgentView(name, self.agents.toolbox_for(spec)),
+                    ToolboxView(key.split("?")[0], toolbox),
                     self.pending,
-                    instructions=f"The PyGent agent '{name}': {spec.description}".strip(),
+                    instructions=instructions,
                     max_body_bytes=self.settings.max_body_bytes,
                     guard=self.guard,
                     extras=self.extras,

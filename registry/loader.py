@@ -2,6 +2,8 @@
 
 entries = load_config(Path("mcp.json"), os.environ)
 # {"memory": StdioServer(command="pygent", args=["server", "memory"]), ...}
+views = load_views(Path("mcp.json"))
+# {"read-only": NamedView(name="read-only", exclude=["*_delete_*"]), ...}   (the optional "views" object)
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import ValidationError
+from pygent.core.agent_spec import NamedView
 from pygent.core.envexpand import expand
 from pygent.core.errors import ConfigError
 from pygent.registry.models import ServerEntry, is_valid_server_name, parse_entry
@@ -105,3 +108,32 @@ def load_config(path: Path, environ: Mapping[str, str]) -> dict[str, ServerEntry
         ConfigError: the file is missing, is not JSON, or an entry is invalid.
     """
     return parse_servers(read_json_file(path), str(path), environ)
+
+
+def parse_views(document: Any, origin: str) -> dict[str, NamedView]:
+    """Validate the optional `views` object (name -> view) of a decoded `mcp.json`.
+
+    Raises:
+        ConfigError: `origin: view 'name': problem`.
+    """
+    views = document.get("views", {}) if isinstance(document, dict) else {}
+    if not isinstance(views, dict):
+        raise ConfigError(f"{origin}: 'views' must be an object of name -> view")
+    parsed: dict[str, NamedView] = {}
+    for name, raw in views.items():
+        if not isinstance(raw, dict):
+            raise ConfigError(f"{origin}: view {name!r}: must be an object (servers, include, exclude, tags, ...)")
+        try:
+            parsed[name] = NamedView.model_validate({**raw, "name": name})
+        except ValidationError as exc:
+            raise ConfigError(f"{origin}: view {name!r}: {describe_validation_error(exc)}") from None
+    return parsed
+
+
+def load_views(path: Path) -> dict[str, NamedView]:
+    """The views an `mcp.json` file defines.
+
+    Raises:
+        ConfigError: the file is unreadable or a view is invalid.
+    """
+    return parse_views(read_json_file(path), str(path))

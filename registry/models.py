@@ -21,6 +21,7 @@ from fnmatch import fnmatchcase
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pygent.core.agent_spec import AGENT_NAME_PATTERN, ViewDefinition
 
 SERVER_NAME_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,62}$"
 _SERVER_NAME = re.compile(SERVER_NAME_PATTERN)
@@ -147,6 +148,9 @@ class MeshConfigModel(BaseModel):
 
     mcpServers: dict[ServerName, Annotated[StdioServer | RemoteServer, Field(union_mode="left_to_right")]] = Field(
         default_factory=dict, description="Claude Desktop's mcpServers object, plus PyGent keys"
+    )
+    views: dict[Annotated[str, Field(pattern=AGENT_NAME_PATTERN)], ViewDefinition] = Field(
+        default_factory=dict, description="named selections of the mesh's tools, each served at /views/<name>/mcp"
     )
 
 

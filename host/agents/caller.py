@@ -15,55 +15,19 @@ have itself; the new spec records who created it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from typing import Any, Protocol
+from typing import Any
 
 import mcp_types as types
 from pygent.agents.tools import Approver, ToolEntry
-from pygent.core.agent_spec import AgentSpec, ViewSpec, from_template, merge_spec
+from pygent.core.agent_spec import AgentSpec, from_template, merge_spec
 from pygent.core.errors import InvalidArgumentError, NotFoundError, PermissionDeniedError
 from pygent.host.guard import ToolGuard, yields_untrusted
 from pygent.host.mesh.interactions import NoInteractions
-from pygent.host.mesh.mesh import Mesh, ToolRoute
+from pygent.host.mesh.mesh import Mesh
+from pygent.host.tool_views import CALL_TOOL, FIND_TOOLS, META_TOOLS, ViewToolbox
 
-FIND_TOOLS = "find_tools"
-CALL_TOOL = "call_tool"
 CREATE_AGENT = "factory_create_agent"
 UPDATE_AGENT = "factory_update_agent"
-
-
-class Toolbox(Protocol):
-    """What a view offers: the tools a client sees and the routes of its real tools."""
-
-    def tools(self) -> list[types.Tool]: ...
-
-    def route(self, name: str) -> ToolRoute:
-        """Raises NotFoundError for a name outside the view."""
-        ...
-
-
-class SpecToolbox:
-    """A view's tools straight from its spec (no budget, no meta-tools)."""
-
-    def __init__(self, mesh: Mesh, spec: ViewSpec) -> None:
-        self.mesh = mesh
-        self.spec = spec
-
-    def _routes(self) -> dict[str, ToolRoute]:
-        tags = {r.name: list(r.entry.tags) for r in self.mesh.registry.all()}
-        return {
-            name: route
-            for name, route in self.mesh.tool_routes().items()
-            if self.spec.selects(route.backend.name, route.tool.name, tags.get(route.backend.name, []))
-        }
-
-    def tools(self) -> list[types.Tool]:
-        return [route.tool.model_copy(update={"name": name}) for name, route in self._routes().items()]
-
-    def route(self, name: str) -> ToolRoute:
-        route = self._routes().get(name)
-        if route is None:
-            raise NotFoundError(f"Unknown tool: {name!r}")
-        return route
 
 
 def _annotations(tool: types.Tool) -> dict[str, Any]:
@@ -76,7 +40,7 @@ class MeshCaller:
     def __init__(
         self,
         mesh: Mesh,
-        toolbox: Toolbox,
+        toolbox: ViewToolbox,
         guard: ToolGuard,
         context: str,
         creator: str | None = None,
@@ -103,7 +67,7 @@ class MeshCaller:
     def tools(self) -> list[ToolEntry]:
         entries = []
         for tool in self.toolbox.tools():
-            if tool.name in (FIND_TOOLS, CALL_TOOL):
+            if tool.name in META_TOOLS:
                 entries.append(self._entry(tool.name, tool, "pygent"))
                 continue
             route = self.toolbox.route(tool.name)
@@ -113,7 +77,7 @@ class MeshCaller:
     async def call(self, name: str, arguments: dict[str, Any], *, call_id: str, approve: Approver) -> dict[str, Any]:
         if name == FIND_TOOLS:
             return await self._find(arguments)
-        if name == CALL_TOOL:
+        if name == CALL_TOOL and self.toolbox.searching():
             inner = arguments.get("name")
             if not isinstance(inner, str):
                 raise InvalidArgumentError("call_tool needs 'name': the tool to call")
@@ -151,8 +115,8 @@ class MeshCaller:
             if self.current_spec is None:
                 raise PermissionDeniedError("agents cannot change agents here")
             spec = merge_spec(await self.current_spec(target), dict(arguments.get("changes") or {}))
-        mine = {tool.name for tool in self.toolbox.tools()}
-        theirs = {tool.name for tool in SpecToolbox(self.mesh, spec.view).tools()}
+        mine = {tool.name for tool in self.toolbox.view_tools()}
+        theirs = {tool.name for tool in ViewToolbox(self.mesh, spec.view, self.toolbox.index).view_tools()}
         extra = sorted(theirs - mine)
         if extra:
             shown = ", ".join(extra[:5]) + (f" and {len(extra) - 5} more" if len(extra) > 5 else "")
@@ -164,8 +128,7 @@ class MeshCaller:
         return arguments
 
     async def _find(self, arguments: dict[str, Any]) -> dict[str, Any]:
-        find = getattr(self.toolbox, "find_tools", None)
-        if find is None:
+        if not self.toolbox.searching():
             raise NotFoundError("Unknown tool: 'find_tools'")
-        found = await find(str(arguments.get("query", "")), int(arguments.get("k", 5)))
+        found = await self.toolbox.find_tools(str(arguments.get("query", "")), int(arguments.get("k", 5)))
         return {"content": [{"type": "text", "text": str(found)}], "structuredContent": {"tools": found}}

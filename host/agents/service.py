@@ -33,12 +33,13 @@ from pygent.core.llm.base import ChatOptions, NoModelError
 from pygent.core.llm.select import select_provider
 from pygent.core.settings import Settings
 from pygent.core.tool_search import ToolDoc, ToolIndex
-from pygent.host.agents.caller import MeshCaller, SpecToolbox, Toolbox
+from pygent.host.agents.caller import MeshCaller
 from pygent.host.agents.directory import AgentDirectory
 from pygent.host.agents.runs import RunRegistry
 from pygent.host.guard import ToolGuard
 from pygent.host.mesh.interactions import NoInteractions
 from pygent.host.mesh.mesh import Mesh
+from pygent.host.tool_views import MeshToolSearch, ViewToolbox
 
 log = logging.getLogger("pygent.host.agents")
 
@@ -58,7 +59,11 @@ class AgentService:
         self.listeners: list[Listener] = []
         self._index: ToolIndex | None = None
         self._index_lock = anyio.Lock()
-        self.toolbox_for: Callable[[AgentSpec], Toolbox] = lambda spec: SpecToolbox(mesh, spec.view)
+        self.search = MeshToolSearch(mesh)
+
+    def toolbox_for(self, spec: AgentSpec) -> ViewToolbox:
+        """The tools agent `spec` sees: its view, or the view's meta-tools when over its budget."""
+        return ViewToolbox(self.mesh, spec.view, self.search, label=f"agent {spec.name}'s view")
 
     # ---------------------------------------------------------------- model
 

@@ -20,7 +20,7 @@ from typing import Any
 
 import anyio
 from pygent.core.errors import ConfigError, PygentError
-from pygent.host.cli import agents, exchange, logs, serve, servers, tools
+from pygent.host.cli import agents, exchange, logs, serve, servers, tools, views
 from pygent.host.cli.server_command import USAGE
 
 SIGPIPE_EXIT = 141
@@ -129,6 +129,7 @@ def build_parser() -> argparse.ArgumentParser:
         _remote(tool_command)
 
     agents.add_parsers(sub, _command, _remote, _json)
+    views.add_parsers(sub, _command, _remote, _json)
 
     log = _command(sub, "logs", logs.logs, "a server's stderr (from the running host), or the host's log file")
     log.add_argument("name", nargs="?", help="a server (default: the host log)")

@@ -17,15 +17,16 @@ import mcp_types as types
 from mcp.server.context import ServerRequestContext
 from mcp.shared.exceptions import MCPDeprecationWarning, MCPError
 from mcp_types.version import MODERN_PROTOCOL_VERSIONS
-from pygent.core.errors import NotFoundError, PygentError, to_error_data
+from pygent.core.errors import InvalidArgumentError, NotFoundError, PygentError, to_error_data
 from pygent.host.gateway.front import DeferredFront, LegacyFront, forwardable_meta, resolve_input_requests
 from pygent.host.gateway.pending import PendingCalls
 from pygent.host.gateway.sessions import SessionTracker
-from pygent.host.gateway.views import View
+from pygent.host.gateway.views import ToolboxView, View
 from pygent.host.guard import ToolGuard, confirmation_schema, confirmed
 from pygent.host.mesh.backend import Backend
 from pygent.host.mesh.interactions import Interactions
 from pygent.host.mesh.namespacing import resource_uri
+from pygent.host.tool_views import CALL_TOOL, FIND_TOOLS, ViewToolbox
 
 Ctx = ServerRequestContext[Any, Any]
 R = TypeVar("R")
@@ -185,7 +186,11 @@ class GatewayHandlers:
                 result = await self.pending.resume(params.request_state or "", params.input_responses, ctx)
             elif self.extras is not None and self.extras.owns(self.view.name, params.name):
                 return await self.extras.call(ctx, self.view.name, params.name, dict(params.arguments or {}))
+            elif (searching := self._searching()) and params.name == FIND_TOOLS:
+                return await self._find_tools(searching, dict(params.arguments or {}))
             else:
+                if searching and params.name == CALL_TOOL:
+                    params = _unwrapped(params)
                 backend, tool = self.view.route_tool(params.name)
                 definition = backend.catalog.tool(tool)
                 context = self._context(ctx)
@@ -209,6 +214,26 @@ class GatewayHandlers:
             # A 2025-11-25 backend's result, going to a 2026-07-28 client that requires the field.
             result = {**result, "resultType": "complete"}
         return result
+
+    def _searching(self) -> ViewToolbox | None:
+        """The toolbox of a view that offers find_tools/call_tool instead of its tools."""
+        view = self.view
+        return view.toolbox if isinstance(view, ToolboxView) and view.toolbox.searching() else None
+
+    async def _find_tools(self, toolbox: ViewToolbox, arguments: dict[str, Any]) -> types.CallToolResult:
+        query, k = arguments.get("query"), arguments.get("k", 5)
+        if not isinstance(query, str) or not query.strip():
+            return tool_error("missing required argument 'query'")
+        if not isinstance(k, int) or isinstance(k, bool) or not 1 <= k <= 20:
+            return tool_error("invalid argument 'k': a whole number from 1 to 20")
+        found = await toolbox.find_tools(query, k)
+        lines = [
+            f"{tool['name']}: {tool['description'].splitlines()[0] if tool['description'] else ''}" for tool in found
+        ]
+        return types.CallToolResult(
+            content=[types.TextContent(type="text", text="\n".join(lines) or "no tool of this view matches")],
+            structured_content={"tools": found},
+        )
 
     # -------------------------------------------------------------- resources
 
@@ -329,3 +354,18 @@ class GatewayHandlers:
     async def set_logging_level(self, ctx: Ctx, params: types.SetLevelRequestParams) -> types.EmptyResult:
         self.sessions.set_log_level(ctx, params.level)
         return types.EmptyResult()
+
+
+def _unwrapped(params: types.CallToolRequestParams) -> types.CallToolRequestParams:
+    """`call_tool(name, arguments)` as the call of the tool it names.
+
+    Raises:
+        InvalidArgumentError: no tool name.
+    """
+    arguments = dict(params.arguments or {})
+    name, inner = arguments.get("name"), arguments.get("arguments", {})
+    if not isinstance(name, str) or not name:
+        raise InvalidArgumentError("call_tool needs 'name': the tool to run (find_tools gives the names)")
+    if not isinstance(inner, dict):
+        raise InvalidArgumentError("invalid argument 'arguments': an object of the tool's arguments")
+    return params.model_copy(update={"name": name, "arguments": inner})

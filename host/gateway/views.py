@@ -2,7 +2,8 @@
 
 AggregateView(mesh)          # memory_recall, memory://memory/graph, ...
 ServerView(mesh, "memory")   # recall, memory://graph (the /servers/memory/mcp pass-through)
-AgentView("notes", toolbox)  # the tools of agent notes' view (the /agents/notes/mcp face)
+ToolboxView("agent:notes", toolbox)   # agent notes' view (the /agents/notes/mcp face)
+ToolboxView("view:ro", toolbox)       # a named view (the /views/ro/mcp face), maybe as find_tools/call_tool
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ from typing import Protocol
 import mcp_types as types
 from pygent.core.errors import NotFoundError
 from pygent.host.mesh.backend import Backend, Status
-from pygent.host.mesh.mesh import Mesh, ToolRoute
+from pygent.host.mesh.mesh import Mesh
+from pygent.host.tool_views import ViewToolbox
 
 
 class View(Protocol):
@@ -109,11 +111,11 @@ class ServerView:
         return self._backend(), name
 
 
-class AgentView:
-    """An agent's own face: exactly the tools of its view (its `ask` tool comes from `AgentTools`)."""
+class ToolboxView:
+    """A view's face: exactly its tools, or its `find_tools`/`call_tool` (an agent's `ask` comes from `AgentTools`)."""
 
-    def __init__(self, name: str, toolbox: AgentToolbox) -> None:
-        self.name = "agent:" + name
+    def __init__(self, name: str, toolbox: ViewToolbox) -> None:
+        self.name = name
         self.toolbox = toolbox
 
     def list_tools(self) -> list[types.Tool]:
@@ -137,8 +139,3 @@ class AgentView:
 
     def route_prompt(self, name: str) -> tuple[Backend, str]:
         raise NotFoundError(f"Unknown prompt: {name!r}")
-
-
-class AgentToolbox(Protocol):
-    def tools(self) -> list[types.Tool]: ...
-    def route(self, name: str) -> ToolRoute: ...

@@ -26,9 +26,9 @@ from pygent.core.agent_spec import (
 )
 from pygent.core.db import run_sql
 from pygent.core.errors import InvalidArgumentError, UnavailableError
+from pygent.core.view_check import Mesh, check_view
 from pygent.servers.factory.models import AgentList, AgentResult, AgentSummary, DeleteResult, TemplateList
 from pygent.servers.factory.store import SpecStore
-from pygent.servers.factory.view_check import Mesh, check_view
 from sqlalchemy import Engine
 
 # `agents://templates` is the template list; an agent of that name would hide it.

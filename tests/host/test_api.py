@@ -60,4 +60,4 @@ async def test_the_openapi_document_is_valid(tmp_path: Path) -> None:
         async with httpx2.AsyncClient(base_url=host.url) as http:
             document = (await http.get("/openapi.json")).json()
     validate(document)
-    assert "/api/tools/{name}/call" in document["paths"]
+    assert "/api/tools/{name}/call" in document["paths"] and "/api/views/{name}" in document["paths"]

@@ -44,6 +44,8 @@ go concurrently.
   reads `test://...` URIs or gets `test_*` prompts, names that only exist
   un-namespaced. (Some of those would pass there by accident: an unknown-tool
   error is a text result with isError, which is all `tools-call-error` checks.)
+- `/views/<name>/mcp` (a named view from mcp.json): the same fixture-free
+  scenarios, as find_tools/call_tool and as the view's own tools.
 
 One pending scenario of the 0.1.16 line cannot show its point through any
 pass-through of a stdio server: `server-sse-polling` wants `test_reconnection`
@@ -365,3 +367,21 @@ async def test_the_aggregate_passes_every_fixture_free_scenario(tmp_path: Path) 
     assert set(runs[R2026].statuses("sep-2164-resource-not-found").values()) == {"SUCCESS"}
     listed = runs[LEGACY].checks["tools-list"][0]["details"]["tools"]
     assert "conformance_test_sampling" in listed and "toy_echo" in listed
+
+
+async def test_a_named_view_passes_every_fixture_free_scenario(tmp_path: Path) -> None:
+    servers = {"conformance": fixture_entry(era="2026-07-28"), "toy": toy_entry()}
+    config = tmp_path / "views.json"
+    views = {"everything": {"description": "the whole mesh", "search": "never"}}
+    config.write_text(json.dumps({"mcpServers": servers, "views": views}), encoding="utf-8")
+    async with running_host(tmp_path, servers, config=config) as host:
+        for query in ("", "?search=1"):
+            out = tmp_path / ("results" + query.replace("?", "-").replace("=", ""))
+            runs = await run_suites(host.url + "/views/everything/mcp" + query, out, SUITES, concurrently=True)
+            for suite in SUITES:
+                run = runs[suite]
+                assert FIXTURE_FREE[suite] <= set(run.checks), sorted(run.checks)
+                failures = run.failures(FIXTURE_FREE[suite])
+                assert not failures, (query, run.explain(failures))
+            listed = runs[LEGACY].checks["tools-list"][0]["details"]["tools"]
+            assert ("toy_echo" in listed) if not query else (sorted(listed) == ["call_tool", "find_tools"])

@@ -7,6 +7,7 @@ servers as stdio children; the chat is REST + SSE, as the UI and scripts use it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -294,7 +295,8 @@ def spawning_script(request: RecordedRequest) -> FakeReply:
 
 async def test_an_agent_never_gives_an_agent_it_creates_more_tools_than_it_has(tmp_path: Path) -> None:
     async with agent_host(tmp_path, spawning_script) as host, httpx2.AsyncClient(base_url=host.url) as http:
-        await create(http, "maker", {"servers": ["factory", "memory"]})
+        # The factory's tools take whole specs: with memory's they pass the default token budget.
+        await create(http, "maker", {"servers": ["factory", "memory"], "budget": {"maxTokens": 40000}})
         events = await chat(http, "maker", "make two agents")
         refused, made = of_type(events, "tool.call.completed")
         assert refused["isError"]
@@ -305,3 +307,34 @@ async def test_an_agent_never_gives_an_agent_it_creates_more_tools_than_it_has(t
         names = [a["name"] for a in (await http.get("/api/agents")).json()]
         assert "greedy" not in names and "modest" in names
         assert (await http.get("/api/agents/modest")).json()["createdBy"] == "maker"
+
+
+OFFERED: list[set[str]] = []
+
+
+def searching_script(request: RecordedRequest) -> FakeReply:
+    OFFERED.append({tool["function"]["name"] for tool in request.body.get("tools", [])})
+    match step(request):
+        case 0:
+            return FakeReply(tool_calls=[("find_tools", {"query": "list the files of a directory", "k": 3})])
+        case 1:
+            return FakeReply(
+                tool_calls=[("call_tool", {"name": "filesystem_list_directory", "arguments": {"path": "."}})]
+            )
+        case _:
+            return FakeReply(text="listed")
+
+
+async def test_an_agent_over_its_tool_budget_finds_and_calls_tools_through_the_meta_tools(tmp_path: Path) -> None:
+    async with agent_host(tmp_path, searching_script) as host, httpx2.AsyncClient(base_url=host.url) as http:
+        (host.settings.data.workspace / "found-me.txt").write_text("here")
+        OFFERED.clear()
+        await create(http, "finder", {"servers": ["filesystem", "memory"], "budget": {"maxTools": 5}})
+        events = await chat(http, "finder", "what files are there?")
+        assert OFFERED and all(offered == {"find_tools", "call_tool"} for offered in OFFERED), OFFERED
+        found, listed = of_type(events, "tool.call.completed")
+        assert not found["isError"] and not listed["isError"], (found, listed)
+        names = [tool["name"] for tool in found["result"]["structuredContent"]["tools"]]
+        assert "filesystem_list_directory" in names and all(n.startswith(("filesystem_", "memory_")) for n in names)
+        assert "found-me.txt" in json.dumps(listed["result"])
+        assert events[-1]["output"] == "listed"
