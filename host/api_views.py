@@ -65,12 +65,16 @@ class ViewsApi:
         view = validate_view(data)
         return view, check_view(view, known_mesh(self._runtime()))
 
+    async def _changed(self, name: str, change: str) -> None:
+        await self._runtime().feed.publish({"type": "view.changed", "view": name, "change": change})
+
     async def list_views(self, request: Request) -> Response:
         return JSONResponse([self._summary(view) for view in await self._runtime().views.list()])
 
     async def create(self, request: Request) -> Response:
         view, warnings = self._checked(await _body(request))
         await self._runtime().views.save(view, replace=False)
+        await self._changed(view.name, "created")
         return JSONResponse({**self._summary(view), "warnings": warnings}, status_code=201)
 
     async def get(self, request: Request) -> Response:
@@ -84,10 +88,12 @@ class ViewsApi:
         name = request.path_params["name"]
         view, warnings = self._checked({**await _body(request), "name": name})
         await self._runtime().views.save(view, replace=True)
+        await self._changed(name, "updated")
         return JSONResponse({**self._summary(view), "warnings": warnings})
 
     async def delete(self, request: Request) -> Response:
         await self._runtime().views.delete(request.path_params["name"])
+        await self._changed(request.path_params["name"], "deleted")
         return Response(status_code=204)
 
     def routes(self) -> list[Route]:

@@ -17,6 +17,7 @@ from pygent.core.errors import PygentError, UnavailableError, http_status
 from pygent.core.settings import Settings
 from pygent.host.api import RestApi, error
 from pygent.host.api_agents import AgentsApi
+from pygent.host.api_events import EventsApi
 from pygent.host.api_views import ViewsApi
 from pygent.host.gateway.server import VERSION
 from pygent.host.openapi import openapi_document
@@ -120,6 +121,7 @@ def create_app(
         *rest.routes(),
         *agents.routes(),
         *ViewsApi(state.get).routes(),
+        *EventsApi(state.get).routes(),
         *(extra_routes or []),
     ]
     app = Starlette(routes=routes, lifespan=lifespan)

@@ -19,11 +19,13 @@ from dataclasses import dataclass, field
 import anyio
 import anyio.abc
 from pygent.agents.conversations import ConversationStore
+from pygent.agents.events import Event
 from pygent.core.db import open_engine
 from pygent.core.errors import NotFoundError
 from pygent.core.ratelimit import RateLimiter
 from pygent.core.settings import Settings
 from pygent.host.agents.service import AgentService
+from pygent.host.events_feed import EventFeed, MeshWatcher
 from pygent.host.gateway.agent_tools import AgentTools, agent_view
 from pygent.host.gateway.pending import PendingCalls
 from pygent.host.gateway.server import GatewayFace
@@ -48,6 +50,7 @@ class HostRuntime:
     agents: AgentService
     extras: AgentTools
     views: ViewStore
+    feed: EventFeed
     _faces: dict[str, GatewayFace] = field(default_factory=dict)
     _faces_lock: anyio.Lock = field(default_factory=anyio.Lock)
 
@@ -76,13 +79,19 @@ class HostRuntime:
             )
             if http:
                 await stack.enter_async_context(aggregate.running())
-            runtime = cls(settings, registry, mesh, pending, aggregate, group, guard, agents, extras, views)
+            feed = EventFeed()
+            runtime = cls(settings, registry, mesh, pending, aggregate, group, guard, agents, extras, views, feed)
+            mesh.add_listener(MeshWatcher(mesh, feed).changed)
+            agents.listeners.append(runtime._agent_event)
             mesh.add_listener(runtime._mesh_changed)
             mesh.add_resource_listener(runtime._resource_updated)
             try:
                 yield runtime
             finally:
                 group.cancel_scope.cancel()
+
+    async def _agent_event(self, event: Event, owner: str) -> None:
+        await self.feed.publish(event.model_dump(by_alias=True, mode="json"), owner=owner)
 
     async def _mesh_changed(self) -> None:
         for face in [self.aggregate, *self._faces.values()]:

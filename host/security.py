@@ -198,10 +198,13 @@ class SecurityMiddleware:
 async def _reject(
     scope: Scope, send: Send, status: int, message: str, extra: list[tuple[bytes, bytes]] | None = None
 ) -> None:
-    if scope["type"] == "websocket":
-        await send({"type": "websocket.close", "code": 1008, "reason": message[:120]})
+    websocket = scope["type"] == "websocket"
+    if websocket and "websocket.http.response" not in scope.get("extensions", {}):
+        await send({"type": "websocket.close", "code": 1008, "reason": message[:120]})  # the server says 403
         return
+    # An HTTP answer (for a WebSocket handshake too, through the ASGI extension): its real status and reason.
+    prefix = "websocket." if websocket else ""
     body = json.dumps({"error": message}).encode()
     headers: list[Any] = [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]
-    await send({"type": "http.response.start", "status": status, "headers": headers + (extra or [])})
-    await send({"type": "http.response.body", "body": body})
+    await send({"type": prefix + "http.response.start", "status": status, "headers": headers + (extra or [])})
+    await send({"type": prefix + "http.response.body", "body": body})

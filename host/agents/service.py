@@ -44,7 +44,7 @@ from pygent.host.tool_views import MeshToolSearch, ViewToolbox
 log = logging.getLogger("pygent.host.agents")
 
 Emit = Callable[[Event], Awaitable[None]]
-Listener = Callable[[Event], Awaitable[None]]
+Listener = Callable[[Event, str], Awaitable[None]]  # an event of a turn, and the turn's owner
 
 
 class AgentService:
@@ -144,7 +144,7 @@ class AgentService:
         spec = await self.directory.get(name)
         conversation = await self.store.open_conversation(name, conversation_id, owner, first=message)
         tokens = TokenCount()
-        turn_emit = self._fan_out(emit)
+        turn_emit = self._fan_out(emit, owner)
         run_id = "run-" + secrets.token_hex(8)
         caller = MeshCaller(
             self.mesh, self.toolbox_for(spec), self.guard, context=run_id, creator=name, current_spec=self.directory.get
@@ -212,12 +212,12 @@ class AgentService:
                 await self._remember(spec, message, outcome.output)
         return outcome
 
-    def _fan_out(self, emit: Emit) -> Emit:
+    def _fan_out(self, emit: Emit, owner: str) -> Emit:
         async def both(event: Event) -> None:
             await emit(event)
             for listener in list(self.listeners):
                 try:
-                    await listener(event)
+                    await listener(event, owner)
                 except Exception:
                     log.exception("agent event listener failed")
 
