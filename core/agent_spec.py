@@ -44,8 +44,25 @@ READ_ONLY_FIELDS = ("version", "created_at", "updated_at")
 _GLOB = re.compile(r"[*?\[]")
 
 
+def _first_paragraph(schema: dict[str, Any]) -> None:
+    """A model's description in its JSON Schema is its docstring's first paragraph, never its examples.
+
+    The schemas go into the factory's tool definitions, which every model that
+    sees the factory pays for in tokens (bench/view_tokens.py).
+    """
+    description = schema.get("description")
+    if isinstance(description, str):
+        schema["description"] = description.split("\n\n", 1)[0]
+
+
 class _SpecModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", populate_by_name=True, alias_generator=to_camel, serialize_by_alias=True)
+    model_config = ConfigDict(
+        extra="forbid",
+        populate_by_name=True,
+        alias_generator=to_camel,
+        serialize_by_alias=True,
+        json_schema_extra=_first_paragraph,
+    )
 
 
 class ModelChoice(_SpecModel):

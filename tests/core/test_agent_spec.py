@@ -46,6 +46,15 @@ def test_the_changes_schema_requires_nothing_and_leaves_out_read_only_fields() -
         jsonschema.validate({"view": {"budget": {"maxTool": 3}}}, schema)
 
 
+def test_schemas_describe_models_by_their_first_paragraph_without_doctests() -> None:
+    # the factory's tool definitions carry these schemas: every model that sees them pays for each word
+    for schema in (spec_schema(), changes_schema()):
+        assert ">>>" not in str(schema)
+    assert ViewSpec.model_json_schema()["description"] == (
+        "A named selection of the mesh's tools, by server, tag and glob over namespaced names."
+    )
+
+
 def test_templates_choose_the_servers_of_their_type() -> None:
     assert TEMPLATES["reasoning"].view.servers == ["tot", "memory"]
     assert TEMPLATES["reasoning"].reasoning.strategy == "tree_of_thought"
