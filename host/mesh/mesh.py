@@ -203,6 +203,8 @@ class Mesh:
                 log.exception("resource listener failed")
 
     async def _backend_changed(self, backend: Backend) -> None:
+        # At once, not after recording: whoever sees the new status must see the routes that go with it.
+        self._tool_routes = None
         store = self.registry.store
         self._recording += 1
         try:
