@@ -43,8 +43,9 @@ from pygent.core.agent_spec import AGENT_TYPES, TEMPLATES, from_template
 from pygent.core.llm.base import LLMProvider
 from pygent.core.llm.ollama import OllamaProvider
 from pygent.core.llm.openai_compat import OpenAICompatProvider
-from pygent.host.agents.caller import MeshCaller, SpecToolbox
+from pygent.host.agents.caller import MeshCaller
 from pygent.host.runtime import HostRuntime
+from pygent.host.tool_views import ViewToolbox, meta_tools
 
 from tests.fixtures.fake_llm import FakeLLMServer, fake_ollama, fake_openai
 
@@ -52,46 +53,6 @@ HERE = Path(__file__).resolve().parent
 VIEW_TARGET = 15_000
 META_TARGET = 1_000
 WIRES = ("openai", "ollama")
-
-
-def _meta_tools() -> tuple[list[types.Tool], str]:
-    """The host's find_tools/call_tool definitions, or a stand-in when this tree has none yet."""
-    try:
-        from pygent.host.tool_views import meta_tools  # type: ignore[import-not-found,unused-ignore]
-    except ImportError:
-        return _stand_in_meta_tools(), "bench stand-in (host has no meta-tools in this tree)"
-    return list(meta_tools("this view")), "host"
-
-
-def _stand_in_meta_tools() -> list[types.Tool]:
-    """find_tools(query, k) and call_tool(name, arguments), as issue 11 specifies them."""
-    return [
-        types.Tool(
-            name="find_tools",
-            description="Search the tools of this view by what you want done; returns the best matches with "
-            "their argument schemas. Then run one with call_tool.",
-            input_schema={
-                "type": "object",
-                "properties": {
-                    "query": {"type": "string", "description": "the task, in plain words"},
-                    "k": {"type": "integer", "minimum": 1, "maximum": 20, "default": 5},
-                },
-                "required": ["query"],
-            },
-        ),
-        types.Tool(
-            name="call_tool",
-            description="Run one tool of this view by its name (as find_tools gives it) with its arguments.",
-            input_schema={
-                "type": "object",
-                "properties": {
-                    "name": {"type": "string", "description": "the tool's name"},
-                    "arguments": {"type": "object", "description": "the tool's arguments", "default": {}},
-                },
-                "required": ["name"],
-            },
-        ),
-    ]
 
 
 class Listed:
@@ -174,13 +135,13 @@ async def measure(wires: tuple[str, ...]) -> dict[str, Any]:
     def count(text: str) -> int:
         return len(encoding.encode(text, disallowed_special=()))
 
-    meta, meta_source = _meta_tools()
+    meta = meta_tools("this view")
     async with default_mesh() as runtime:
         rows = [await measure_row("meta-tools", entries_of(meta), entries_of(meta), wires, count)]
-        rows[0]["source"] = meta_source
         for agent_type in [t for t in AGENT_TYPES if t in TEMPLATES]:
             spec = from_template(agent_type, f"bench-{agent_type}")
-            toolbox = SpecToolbox(runtime.mesh, spec.view)
+            # The whole view, as it would be offered without the budget rule.
+            toolbox = ViewToolbox(runtime.mesh, spec.view.model_copy(update={"search": "never"}), runtime.agents.search)
             own = _caller(runtime, toolbox).tools()
             offered = _caller(runtime, runtime.agents.toolbox_for(spec)).tools()
             row = await measure_row(agent_type, own, offered, wires, count)
@@ -188,7 +149,7 @@ async def measure(wires: tuple[str, ...]) -> dict[str, Any]:
             row["budget"] = {"max_tools": budget.max_tools, "max_tokens": budget.max_tokens}
             row["over_budget"] = len(own) > budget.max_tools or row[f"{wires[0]}_tokens"] > budget.max_tokens
             row["largest_tools"] = _largest(own, count)
-            listed = [t.model_dump(by_alias=True, mode="json", exclude_none=True) for t in toolbox.tools()]
+            listed = [t.model_dump(by_alias=True, mode="json", exclude_none=True) for t in toolbox.view_tools()]
             row["mcp_listing_tokens"] = count(json.dumps(listed, separators=(",", ":")))
             row["mcp_listing_chars_over_4"] = len(json.dumps(listed)) // 4
             rows.append(row)
@@ -228,7 +189,6 @@ def report(result: dict[str, Any], out: Path) -> None:
             + "".join(f"{row[w + '_offered_tokens']:>16}" for w in wires)
             + f"{target:>8}  {'yes' if ok else 'NO'}"
         )
-    print(f"meta-tools: {result['rows'][0]['source']}")
     for row in misses:
         print(f"{row['view']}: over target; largest tools: {row.get('largest_tools')}")
     out.parent.mkdir(parents=True, exist_ok=True)
